@@ -1,0 +1,210 @@
+// Package feed renders agenda sessions as iCalendar (RFC 5545) with golang-ical, once per
+// revision, and assembles feeds from those pre-rendered bytes.
+//
+// Each session is rendered to a VEVENT body that stops short of its TRANSP property and END
+// line; a feed appends TRANSP (OPAQUE for personal schedules, TRANSPARENT for event feeds),
+// an optional VALARM and END:VEVENT, so one rendering serves every kind of feed.
+package feed
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/confcal/confcal/internal/agenda"
+)
+
+// Refresh is how often feeds ask calendar clients to re-fetch them.
+const Refresh = "PT1H"
+
+// ContentType is the media type feeds are served with.
+const ContentType = "text/calendar; charset=utf-8"
+
+const productID = "-//confcal//confcal feeds//EN"
+
+// CRLF line ends, as RFC 5545 requires; golang-ical's default is a bare LF.
+var serialization = &ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength: 75, NewLine: "\r\n"}
+
+var (
+	endEvent    = []byte("END:VEVENT\r\n")
+	endCalendar = []byte("END:VCALENDAR\r\n")
+	opaque      = []byte("TRANSP:OPAQUE\r\n")
+	transparent = []byte("TRANSP:TRANSPARENT\r\n")
+)
+
+// Calendar describes the calendar a feed represents.
+type Calendar struct {
+	Name        string
+	Description string
+	URL         string // the page the feed belongs to
+}
+
+// Header renders a calendar's opening lines: everything before its first VEVENT.
+func Header(c Calendar) []byte {
+	cal := ics.NewCalendarFor("confcal")
+	cal.CalendarProperties = nil // NewCalendarFor's PRODID names the library; we set our own
+	cal.SetVersion("2.0")
+	cal.SetProductId(productID)
+	cal.SetCalscale("GREGORIAN")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetName(Text(c.Name))
+	cal.SetXWRCalName(Text(c.Name))
+	if c.Description != "" {
+		cal.SetDescription(Text(c.Description))
+		cal.SetXWRCalDesc(Text(c.Description))
+	}
+	if c.URL != "" {
+		cal.SetUrl(c.URL, ics.WithValue(string(ics.ValueDataTypeUri)))
+	}
+	cal.SetRefreshInterval(Refresh)
+	cal.SetXPublishedTTL(Refresh)
+	var b bytes.Buffer
+	_ = cal.SerializeTo(&b, serialization)
+	return bytes.TrimSuffix(b.Bytes(), endCalendar)
+}
+
+// Item is one pre-rendered session.
+type Item struct {
+	Body      []byte // BEGIN:VEVENT and its properties, without TRANSP and END:VEVENT
+	Cancelled bool
+}
+
+// Options says how a feed presents its sessions.
+type Options struct {
+	// Busy marks sessions OPAQUE (a personal schedule); otherwise they are TRANSPARENT, so
+	// that an event feed of parallel tracks does not block a whole day of free/busy time.
+	Busy bool
+	// AlarmMinutes adds a display reminder that many minutes before each session; negative
+	// means none.
+	AlarmMinutes int
+}
+
+// Append writes a whole feed to buf: the header, the items, the closing line.
+func Append(buf *bytes.Buffer, header []byte, items []*Item, o Options) {
+	buf.Write(header)
+	var alarm []byte
+	if o.AlarmMinutes >= 0 {
+		alarm = Alarm(o.AlarmMinutes)
+	}
+	for _, it := range items {
+		buf.Write(it.Body)
+		if o.Busy && !it.Cancelled {
+			buf.Write(opaque)
+			buf.Write(alarm)
+		} else {
+			buf.Write(transparent)
+		}
+		buf.Write(endEvent)
+	}
+	buf.Write(endCalendar)
+}
+
+// Size returns how many bytes Append will write, so buffers are sized once.
+func Size(header []byte, items []*Item) int {
+	n := len(header) + len(endCalendar)
+	for _, it := range items {
+		n += len(it.Body) + len(transparent) + len(endEvent) + 80
+	}
+	return n
+}
+
+// Alarm renders a VALARM that displays a reminder the given minutes before the start.
+func Alarm(minutes int) []byte {
+	return []byte("BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Reminder\r\nTRIGGER:-PT" +
+		strconv.Itoa(minutes) + "M\r\nEND:VALARM\r\n")
+}
+
+// Session describes what a session's VEVENT needs beyond the agenda.
+type Session struct {
+	Session   agenda.Session
+	Entry     agenda.Entry
+	Cancelled bool   // removed from the agenda, unscheduled, or marked cancelled
+	PageURL   string // where the session is shown on the hosted agenda
+}
+
+// Render renders one session's VEVENT body for the event.
+func Render(ev *agenda.Event, in Session) *Item {
+	s := in.Session
+	e := ics.NewEvent(agenda.UID(ev.Slug, s.ID))
+	e.SetDtStampTime(in.Entry.Modified)
+	e.SetModifiedAt(in.Entry.Modified)
+	e.SetSequence(in.Entry.Sequence)
+	e.SetStartAt(s.Start)
+	e.SetEndAt(s.End)
+	e.SetSummary(Text(s.Title))
+	join := ev.JoinURLFor(s)
+	if join != "" {
+		e.SetLocation(join)
+		e.AddProperty(ics.ComponentProperty("CONFERENCE"), join,
+			ics.WithValue(string(ics.ValueDataTypeUri)), &ics.KeyValues{Key: "FEATURE", Value: []string{"VIDEO"}})
+	} else if ev.Location != "" {
+		e.SetLocation(Text(ev.Location))
+	}
+	e.SetDescription(Text(description(ev, s, join, in.PageURL)))
+	if t, ok := ev.Track(s.TrackID); ok {
+		e.AddCategory(Text(t.Name))
+	}
+	if in.PageURL != "" {
+		e.SetURL(in.PageURL)
+	}
+	if in.Cancelled {
+		e.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		e.SetStatus(ics.ObjectStatusConfirmed)
+	}
+	var b bytes.Buffer
+	_ = e.SerializeTo(&b, serialization)
+	return &Item{Body: bytes.TrimSuffix(b.Bytes(), endEvent), Cancelled: in.Cancelled}
+}
+
+func description(ev *agenda.Event, s agenda.Session, join, page string) string {
+	var b strings.Builder
+	if s.Status == agenda.StatusCancelled {
+		b.WriteString("This session is cancelled.\n\n")
+	}
+	for _, id := range s.SpeakerIDs {
+		sp, _ := ev.Speaker(id)
+		b.WriteString(sp.Name)
+		if sp.Title != "" {
+			b.WriteString(" — " + sp.Title)
+		}
+		b.WriteString("\n")
+	}
+	if t, ok := ev.Track(s.TrackID); ok {
+		b.WriteString("Track: " + t.Name + "\n")
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	if s.Abstract != "" {
+		b.WriteString(s.Abstract + "\n\n")
+	}
+	if join != "" {
+		b.WriteString("Join: " + join + "\n")
+	}
+	if page != "" {
+		b.WriteString("Agenda: " + page + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// Text makes agenda text safe to put in a TEXT property: CRLF and CR become LF (which
+// golang-ical escapes as \n) and other control characters go, because golang-ical writes a
+// raw CR as it is and some parsers then drop the property.
+func Text(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// UTCStamp formats a time as an iCalendar UTC date-time, as in "20241023T153000Z".
+func UTCStamp(t time.Time) string { return t.UTC().Format("20060102T150405Z") }

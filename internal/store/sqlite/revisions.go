@@ -1,0 +1,113 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/confcal/confcal/internal/store"
+)
+
+// AddRevision stores r if its number follows the event's latest.
+func (s *DB) AddRevision(ctx context.Context, r store.Revision) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("add revision: %w", err)
+	}
+	defer tx.Rollback()
+	var latest int
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) FROM revisions WHERE event = $1", r.Event).Scan(&latest); err != nil {
+		return fmt.Errorf("add revision: %w", err)
+	}
+	if r.Number != latest+1 {
+		return fmt.Errorf("add revision %s #%d after #%d: %w", r.Event, r.Number, latest, store.ErrConflict)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (event, number, created_at, hash, summary, document, ledger)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		r.Event, r.Number, r.CreatedAt.UnixMicro(), r.Hash, r.Summary, r.Document, r.Ledger)
+	if err != nil {
+		return fmt.Errorf("add revision: %w", mapConstraint(err))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("add revision: %w", mapConstraint(err))
+	}
+	return nil
+}
+
+const revisionColumns = "event, number, created_at, hash, summary, document, ledger"
+
+// LatestRevision returns the event's newest revision.
+func (s *DB) LatestRevision(ctx context.Context, event string) (store.Revision, error) {
+	row := s.db.QueryRowContext(ctx, "SELECT "+revisionColumns+
+		" FROM revisions WHERE event = $1 ORDER BY number DESC LIMIT 1", event)
+	return scanRevision(row, "latest revision of "+event)
+}
+
+// Revision returns one revision of an event.
+func (s *DB) Revision(ctx context.Context, event string, number int) (store.Revision, error) {
+	row := s.db.QueryRowContext(ctx, "SELECT "+revisionColumns+
+		" FROM revisions WHERE event = $1 AND number = $2", event, number)
+	return scanRevision(row, fmt.Sprintf("revision %s #%d", event, number))
+}
+
+func scanRevision(row *sql.Row, what string) (store.Revision, error) {
+	var r store.Revision
+	var created int64
+	err := row.Scan(&r.Event, &r.Number, &created, &r.Hash, &r.Summary, &r.Document, &r.Ledger)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("%s: %w", what, err)
+	}
+	r.CreatedAt = time.UnixMicro(created).UTC()
+	return r, nil
+}
+
+// Revisions lists an event's revisions, newest first, without their documents.
+func (s *DB) Revisions(ctx context.Context, event string) ([]store.Revision, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT event, number, created_at, hash, summary
+		FROM revisions WHERE event = $1 ORDER BY number DESC`, event)
+	if err != nil {
+		return nil, fmt.Errorf("list revisions: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Revision
+	for rows.Next() {
+		var r store.Revision
+		var created int64
+		if err := rows.Scan(&r.Event, &r.Number, &created, &r.Hash, &r.Summary); err != nil {
+			return nil, fmt.Errorf("list revisions: %w", err)
+		}
+		r.CreatedAt = time.UnixMicro(created).UTC()
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list revisions: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("list revisions of %s: %w", event, store.ErrNotFound)
+	}
+	return out, nil
+}
+
+// Heads returns the latest revision number of every event.
+func (s *DB) Heads(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT event, MAX(number) FROM revisions GROUP BY event")
+	if err != nil {
+		return nil, fmt.Errorf("heads: %w", err)
+	}
+	defer rows.Close()
+	heads := map[string]int{}
+	for rows.Next() {
+		var event string
+		var n int
+		if err := rows.Scan(&event, &n); err != nil {
+			return nil, fmt.Errorf("heads: %w", err)
+		}
+		heads[event] = n
+	}
+	return heads, rows.Err()
+}

@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/confcal/confcal/internal/store"
+)
+
+const scheduleColumns = "id, event, feed_hash, edit_hash, sessions, alarm_minutes, version, created_at, updated_at"
+
+// CreateSchedule stores a new schedule at version 1.
+func (s *DB) CreateSchedule(ctx context.Context, sc store.Schedule) (store.Schedule, error) {
+	sc.Version = 1
+	sc.UpdatedAt = sc.CreatedAt
+	sessions, err := json.Marshal(nonNil(sc.Sessions))
+	if err != nil {
+		return sc, fmt.Errorf("create schedule: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, "INSERT INTO schedules ("+scheduleColumns+
+		") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		sc.ID, sc.Event, sc.FeedHash, sc.EditHash, string(sessions), sc.AlarmMinutes, sc.Version,
+		sc.CreatedAt.UnixMicro(), sc.UpdatedAt.UnixMicro())
+	if err != nil {
+		return sc, fmt.Errorf("create schedule: %w", mapConstraint(err))
+	}
+	sc.Sessions = nonNil(sc.Sessions)
+	return sc, nil
+}
+
+// Schedule returns a schedule by id.
+func (s *DB) Schedule(ctx context.Context, id string) (store.Schedule, error) {
+	return scanSchedule(s.db.QueryRowContext(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE id = $1", id))
+}
+
+// ScheduleByFeed returns the schedule that owns a feed token hash.
+func (s *DB) ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedule, error) {
+	return scanSchedule(s.db.QueryRowContext(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE feed_hash = $1", feedHash))
+}
+
+// UpdateSchedule changes a schedule in one transaction and raises its version.
+func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return store.Schedule{}, fmt.Errorf("update schedule: %w", err)
+	}
+	defer tx.Rollback()
+	sc, err := scanSchedule(tx.QueryRowContext(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE id = $1", id))
+	if err != nil {
+		return sc, err
+	}
+	if err := change(&sc); err != nil {
+		return store.Schedule{}, err
+	}
+	sc.Version++
+	sc.UpdatedAt = now.UTC()
+	sessions, err := json.Marshal(nonNil(sc.Sessions))
+	if err != nil {
+		return sc, fmt.Errorf("update schedule: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
+		version = $5, updated_at = $6 WHERE id = $1`,
+		sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro())
+	if err != nil {
+		return sc, fmt.Errorf("update schedule: %w", mapConstraint(err))
+	}
+	if err := tx.Commit(); err != nil {
+		return sc, fmt.Errorf("update schedule: %w", err)
+	}
+	sc.Sessions = nonNil(sc.Sessions)
+	return sc, nil
+}
+
+// DeleteSchedule removes a schedule.
+func (s *DB) DeleteSchedule(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, "DELETE FROM schedules WHERE id = $1", id)
+	if err != nil {
+		return fmt.Errorf("delete schedule: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("delete schedule %s: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanSchedule(row scanner) (store.Schedule, error) {
+	var sc store.Schedule
+	var sessions string
+	var created, updated int64
+	err := row.Scan(&sc.ID, &sc.Event, &sc.FeedHash, &sc.EditHash, &sessions, &sc.AlarmMinutes,
+		&sc.Version, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sc, fmt.Errorf("schedule: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return sc, fmt.Errorf("schedule: %w", err)
+	}
+	if err := json.Unmarshal([]byte(sessions), &sc.Sessions); err != nil {
+		return sc, fmt.Errorf("schedule %s sessions: %w", sc.ID, err)
+	}
+	sc.Sessions = nonNil(sc.Sessions)
+	sc.CreatedAt, sc.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	return sc, nil
+}
+
+func nonNil(ids []string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
+}
+
+// mapConstraint turns a uniqueness violation into store.ErrConflict.
+func mapConstraint(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %v", store.ErrConflict, err)
+		}
+	}
+	return err
+}
