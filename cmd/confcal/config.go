@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting, from flags, CONFCAL_* variables and defaults in that order.
+type Config struct {
+	Addr      string
+	BaseURL   string
+	DataDir   string
+	LogFormat string
+	LogLevel  string
+	Seed      bool
+	Refresh   time.Duration
+}
+
+// flags registers the settings shared by the subcommands on fs, with defaults taken from
+// the environment.
+func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
+	env := func(name, def string) string {
+		if v := getenv("CONFCAL_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address")
+	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "public URL of the service, used in feed and subscribe links (default http://localhost:PORT)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "data"), "directory of the SQLite database file")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	seed, _ := strconv.ParseBool(env("SEED", "true"))
+	fs.BoolVar(&c.Seed, "seed", seed, "load the bundled P99 CONF 24 event when the store has none")
+	refresh, err := time.ParseDuration(env("REFRESH", "1s"))
+	if err != nil {
+		refresh = -1 // reported by Validate
+	}
+	fs.DurationVar(&c.Refresh, "refresh", refresh, "how often to look for revisions written by other processes")
+}
+
+// Validate fills derived defaults and reports every bad setting at once.
+func (c *Config) Validate() error {
+	var errs []error
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: %v", c.Addr, err))
+	}
+	if c.BaseURL == "" && err == nil {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "") {
+		errs = append(errs, fmt.Errorf("base-url %q: want an absolute http(s) URL such as https://agenda.example.org", c.BaseURL))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data-dir: must not be empty"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.Refresh <= 0 {
+		errs = append(errs, errors.New("refresh: want a positive duration such as 1s"))
+	}
+	return errors.Join(errs...)
+}
+
+// DatabasePath is the SQLite file in the data directory.
+func (c *Config) DatabasePath() string { return filepath.Join(c.DataDir, "confcal.db") }
+
+// EnsureDataDir creates the data directory if needed.
+func (c *Config) EnsureDataDir() error {
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data-dir: %w", err)
+	}
+	return nil
+}
+
+// Logger builds the process logger.
+func (c *Config) Logger(w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// parse parses a subcommand's flags, which may stand before or after its arguments, and
+// returns the arguments. Mistakes become usage errors.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
+	fs.SetOutput(stderr)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{err}
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/confcal/confcal/handlers"
+	"github.com/confcal/confcal/internal/bundled"
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/schedule"
+	"github.com/confcal/confcal/internal/store"
+	"github.com/confcal/confcal/internal/store/sqlite"
+)
+
+// shutdownGrace is how long in-flight requests may take to finish on shutdown.
+const shutdownGrace = 10 * time.Second
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg.flags(fs, getenv)
+	if rest, err := parse(fs, args, stderr); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageError{fmt.Errorf("serve takes no arguments, got %q", rest)}
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	log := cfg.Logger(stderr)
+	st, err := openStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if cfg.Seed {
+		if err := seed(ctx, st, log); err != nil {
+			return err
+		}
+	}
+	cat := catalog.New(st, cfg.BaseURL, time.Now, log)
+	if _, err := cat.Refresh(ctx); err != nil {
+		return err
+	}
+	h, err := handlers.New(handlers.Deps{
+		Agenda: cat, Schedules: schedule.NewService(st, cat, time.Now), Store: st,
+		BaseURL: cfg.BaseURL, Log: log,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	go cat.Watch(ctx, cfg.Refresh)
+	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "data_dir", cfg.DataDir)
+	return serveHTTP(ctx, ln, h, log)
+}
+
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func openStore(ctx context.Context, cfg *Config) (*sqlite.DB, error) {
+	if err := cfg.EnsureDataDir(); err != nil {
+		return nil, err
+	}
+	return sqlite.Open(ctx, cfg.DatabasePath())
+}
+
+// seed loads the bundled event when the store has never held it. An event an organizer
+// has since changed is left alone.
+func seed(ctx context.Context, st *sqlite.DB, log *slog.Logger) error {
+	if _, err := st.LatestRevision(ctx, bundled.Slug); !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	ev, err := bundled.Event()
+	if err != nil {
+		return fmt.Errorf("bundled event: %w", err)
+	}
+	res, err := catalog.Publish(ctx, st, ev, time.Now())
+	if err != nil {
+		return err
+	}
+	log.Info("bundled event loaded", "event", ev.Slug, "revision", res.Revision)
+	return nil
+}

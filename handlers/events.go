@@ -1,0 +1,132 @@
+package handlers
+
+import (
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/formats"
+)
+
+// Cache lifetimes. Agenda data may change at any time during an event, so shared caches
+// keep it briefly and revalidate with the ETag.
+const (
+	cachePublicJSON = "public, max-age=60, stale-while-revalidate=300"
+	cachePublicFeed = "public, max-age=300"
+	cachePrivate    = "private, max-age=300"
+	jsonType        = "application/json; charset=utf-8"
+)
+
+type eventRoutes struct {
+	agenda Agenda
+	log    *slog.Logger
+}
+
+type eventSummary struct {
+	Slug      string `json:"slug"`
+	Name      string `json:"name"`
+	TimeZone  string `json:"timeZone"`
+	StartDate string `json:"startDate"`
+	EndDate   string `json:"endDate"`
+	Revision  int    `json:"revision"`
+	URL       string `json:"url"`
+	APIURL    string `json:"apiUrl"`
+	FeedURL   string `json:"feedUrl"`
+}
+
+func (r *eventRoutes) list(c *gin.Context) {
+	out := []eventSummary{}
+	var modified time.Time
+	for _, s := range r.agenda.All() {
+		e := s.Event
+		out = append(out, eventSummary{
+			Slug: e.Slug, Name: e.Name, TimeZone: e.TimeZone, StartDate: e.StartDate, EndDate: e.EndDate,
+			Revision: s.Revision, URL: s.PageURL(), APIURL: s.BaseURL + "/api/v1/events/" + e.Slug,
+			FeedURL: s.PageURL() + "/calendar.ics",
+		})
+		if s.CreatedAt.After(modified) {
+			modified = s.CreatedAt
+		}
+	}
+	r.writeJSON(c, gin.H{"events": out}, modified)
+}
+
+func (r *eventRoutes) event(c *gin.Context) {
+	snap, err := snapshot(r.agenda, c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	writeBody(c, snap.JSON, jsonType, cachePublicJSON)
+}
+
+func (r *eventRoutes) session(c *gin.Context) {
+	snap, err := snapshot(r.agenda, c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	s, ok := snap.Event.Session(c.Param("id"))
+	if !ok {
+		fail(c, r.log, notFound("unknown session "+quote(c.Param("id"))))
+		return
+	}
+	r.writeJSON(c, formats.NewSessionDoc(s, snap.Event.Zone()), snap.CreatedAt)
+}
+
+type speakerJSON struct {
+	formats.SpeakerDoc
+	SessionIDs []string `json:"sessionIds"`
+}
+
+func (r *eventRoutes) speaker(c *gin.Context) {
+	snap, err := snapshot(r.agenda, c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	sp, ok := snap.Event.Speaker(c.Param("id"))
+	if !ok {
+		fail(c, r.log, notFound("unknown speaker "+quote(c.Param("id"))))
+		return
+	}
+	out := speakerJSON{SpeakerDoc: formats.NewSpeakerDoc(sp), SessionIDs: []string{}}
+	for _, s := range snap.Event.Sessions {
+		for _, id := range s.SpeakerIDs {
+			if id == sp.ID {
+				out.SessionIDs = append(out.SessionIDs, s.ID)
+			}
+		}
+	}
+	r.writeJSON(c, out, snap.CreatedAt)
+}
+
+func (r *eventRoutes) writeJSON(c *gin.Context, v any, modified time.Time) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	writeBody(c, catalog.NewBody(data, modified), jsonType, cachePublicJSON)
+}
+
+// snapshot returns the snapshot named by the :event path parameter.
+func snapshot(a Agenda, c *gin.Context) (*catalog.Snapshot, error) {
+	slug := c.Param("event")
+	s, ok := a.Get(slug)
+	if !ok {
+		return nil, notFound("unknown event " + quote(slug))
+	}
+	return s, nil
+}
+
+func quote(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,108 @@
+package handlers
+
+import (
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/feed"
+)
+
+type feedRoutes struct {
+	agenda    Agenda
+	schedules Schedules
+	log       *slog.Logger
+}
+
+// calendar serves the whole event feed, or a filtered one with ?track=a,b and ?day=.
+func (r *feedRoutes) calendar(c *gin.Context) {
+	snap, err := snapshot(r.agenda, c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	var f catalog.Filter
+	if t := c.Query("track"); t != "" {
+		f.Tracks = strings.Split(t, ",")
+	}
+	f.Day = c.Query("day")
+	if err := checkFilter(snap, f); err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	body := snap.Feed
+	if len(f.Tracks) > 0 || f.Day != "" {
+		body = snap.FilteredFeed(f)
+	}
+	writeBody(c, body, feed.ContentType, cachePublicFeed)
+}
+
+func (r *feedRoutes) track(c *gin.Context) {
+	snap, err := snapshot(r.agenda, c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	id, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if _, known := snap.Event.Track(id); !ok || !known {
+		fail(c, r.log, notFound("unknown track "+quote(id)))
+		return
+	}
+	writeBody(c, snap.FilteredFeed(catalog.Filter{Tracks: []string{id}}), feed.ContentType, cachePublicFeed)
+}
+
+// session serves one session as a download for "add to calendar".
+func (r *feedRoutes) session(c *gin.Context) {
+	snap, err := snapshot(r.agenda, c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	id, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if !ok || !snap.InFeed(id) {
+		fail(c, r.log, notFound("unknown or unscheduled session "+quote(id)))
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+id+`.ics"`)
+	writeBody(c, snap.FilteredFeed(catalog.Filter{IDs: []string{id}}), feed.ContentType, cachePublicFeed)
+}
+
+// personal serves a personal feed. A schedule's feed is private to its owner, so shared
+// caches must not keep it.
+func (r *feedRoutes) personal(c *gin.Context) {
+	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if !ok || token == "" {
+		fail(c, r.log, notFound("unknown feed"))
+		return
+	}
+	body, err := r.schedules.Feed(c.Request.Context(), token)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	writeBody(c, body, feed.ContentType, cachePrivate)
+}
+
+func checkFilter(snap *catalog.Snapshot, f catalog.Filter) error {
+	for _, id := range f.Tracks {
+		if _, ok := snap.Event.Track(id); !ok {
+			return notFound("unknown track " + quote(id))
+		}
+	}
+	if f.Day == "" {
+		return nil
+	}
+	d, err := time.Parse(time.DateOnly, f.Day)
+	if err != nil {
+		return badRequest("day: want YYYY-MM-DD, got " + quote(f.Day))
+	}
+	first, _ := time.Parse(time.DateOnly, snap.Event.StartDate)
+	last, _ := time.Parse(time.DateOnly, snap.Event.EndDate)
+	if d.Before(first) || d.After(last) {
+		return notFound("day " + f.Day + " is not a day of the event")
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/confcal/confcal/internal/catalog"
+)
+
+// gzipMin is the size below which compressing costs more than it saves.
+const gzipMin = 1024
+
+// writeBody sends a pre-rendered body with its validators: strong ETag, Last-Modified,
+// 304 on a matching If-None-Match (or If-Modified-Since without one), gzip when the client
+// takes it, and no body for HEAD.
+func writeBody(c *gin.Context, b *catalog.Body, contentType, cacheControl string) {
+	h := c.Writer.Header()
+	h["Content-Type"] = []string{contentType}
+	h["Cache-Control"] = []string{cacheControl}
+	h["Vary"] = []string{"Accept-Encoding"}
+	h["Last-Modified"] = []string{b.Modified.Format(http.TimeFormat)}
+	data, etag := b.Data, b.ETag
+	gz := len(data) >= gzipMin && acceptsGzip(c.Request)
+	if gz {
+		// A strong validator names one representation, so the gzip one gets its own.
+		etag = strings.TrimSuffix(etag, `"`) + `-gzip"`
+	}
+	h["Etag"] = []string{etag}
+	if notModified(c.Request, b) {
+		c.Writer.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if gz {
+		data = b.Gzip()
+		h["Content-Encoding"] = []string{"gzip"}
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(data))}
+	c.Writer.WriteHeader(http.StatusOK)
+	if c.Request.Method != http.MethodHead {
+		c.Writer.Write(data)
+	}
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header.Values("Accept-Encoding") {
+		for _, part := range strings.Split(v, ",") {
+			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+				return quality(params) > 0
+			}
+		}
+	}
+	return false
+}
+
+// quality reads the q= weight of an Accept-Encoding entry; 1 when absent.
+func quality(params string) float64 {
+	for _, p := range strings.Split(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(k, "q") {
+			q, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return 0
+			}
+			return q
+		}
+	}
+	return 1
+}
+
+func notModified(r *http.Request, b *catalog.Body) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		want := strings.Trim(b.ETag, `"`)
+		for _, tag := range strings.Split(inm, ",") {
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			tag = strings.TrimSuffix(strings.Trim(tag, `"`), "-gzip")
+			if tag == want || tag == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !b.Modified.Truncate(time.Second).After(t)
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/pages"
+)
+
+// Deps is what the routes need.
+type Deps struct {
+	Agenda    Agenda
+	Schedules Schedules
+	Store     Pinger
+	BaseURL   string // public URL of the service, without a trailing slash
+	Log       *slog.Logger
+}
+
+// New returns the HTTP handler with every route of the public contract.
+func New(d Deps) (http.Handler, error) {
+	renderer, err := pages.New()
+	if err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.HandleMethodNotAllowed = true
+	r.Use(recovery(d.Log), requestID(), accessLog(d.Log))
+
+	events := &eventRoutes{agenda: d.Agenda, log: d.Log}
+	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log}
+	schedules := &scheduleRoutes{agenda: d.Agenda, schedules: d.Schedules, baseURL: d.BaseURL, log: d.Log}
+	page := &pageRoutes{agenda: d.Agenda, pages: renderer, css: catalog.NewBody(pages.CSS(), time.Now()), log: d.Log}
+	health := &healthRoutes{agenda: d.Agenda, db: d.Store}
+
+	read := func(g gin.IRoutes, path string, h gin.HandlerFunc) {
+		g.GET(path, h)
+		g.HEAD(path, h)
+	}
+	read(r, "/", page.index)
+	read(r, "/events/:event", page.event)
+	read(r, "/assets/agenda.css", page.stylesheet)
+	read(r, "/events/:event/calendar.ics", feeds.calendar)
+	read(r, "/events/:event/tracks/:file", feeds.track)
+	read(r, "/events/:event/sessions/:file", feeds.session)
+	read(r, "/feeds/:file", feeds.personal)
+	read(r, "/healthz", health.healthz)
+	read(r, "/readyz", health.readyz)
+
+	api := r.Group("/api/v1", cors())
+	api.OPTIONS("/*path", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	read(api, "/events", events.list)
+	read(api, "/events/:event", events.event)
+	read(api, "/events/:event/sessions/:id", events.session)
+	read(api, "/events/:event/speakers/:id", events.speaker)
+	api.POST("/events/:event/schedules", schedules.create)
+	api.GET("/schedules/:id", schedules.get)
+	api.PUT("/schedules/:id", schedules.replace)
+	api.DELETE("/schedules/:id", schedules.remove)
+	api.PUT("/schedules/:id/sessions/:session", schedules.star)
+	api.DELETE("/schedules/:id/sessions/:session", schedules.unstar)
+	api.POST("/schedules/:id/rotate", schedules.rotate)
+
+	r.NoRoute(func(c *gin.Context) { fail(c, d.Log, notFound("no such path")) })
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, d.Log, &apiError{http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed"})
+	})
+	return r, nil
+}

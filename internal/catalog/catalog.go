@@ -1,0 +1,127 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/confcal/confcal/internal/store"
+)
+
+// Reader is the part of the store the catalog reads.
+type Reader interface {
+	Heads(ctx context.Context) (map[string]int, error)
+	LatestRevision(ctx context.Context, event string) (store.Revision, error)
+}
+
+// Catalog holds the current snapshot of every event. Reads are lock-free: the whole map is
+// replaced atomically whenever any event changes.
+type Catalog struct {
+	store   Reader
+	baseURL string
+	now     func() time.Time
+	log     *slog.Logger
+
+	snaps   atomic.Pointer[map[string]*Snapshot]
+	loaded  atomic.Bool
+	refresh sync.Mutex // one refresh at a time
+}
+
+// New returns an empty catalog over st; call Refresh to load it.
+func New(st Reader, baseURL string, now func() time.Time, log *slog.Logger) *Catalog {
+	c := &Catalog{store: st, baseURL: baseURL, now: now, log: log}
+	empty := map[string]*Snapshot{}
+	c.snaps.Store(&empty)
+	return c
+}
+
+// Get returns the event's current snapshot.
+func (c *Catalog) Get(slug string) (*Snapshot, bool) {
+	s, ok := (*c.snaps.Load())[slug]
+	return s, ok
+}
+
+// All returns every event's snapshot, ordered by slug.
+func (c *Catalog) All() []*Snapshot {
+	m := *c.snaps.Load()
+	out := make([]*Snapshot, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, m[k])
+	}
+	return out
+}
+
+// Loaded reports whether a first Refresh has succeeded.
+func (c *Catalog) Loaded() bool { return c.loaded.Load() }
+
+// Refresh loads every event whose latest revision differs from its snapshot, drops events
+// that are gone, and rebuilds snapshots whose tombstones expired. It reports whether
+// anything changed. An event whose revision cannot be built keeps its old snapshot.
+func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
+	c.refresh.Lock()
+	defer c.refresh.Unlock()
+	heads, err := c.store.Heads(ctx)
+	if err != nil {
+		return false, fmt.Errorf("refresh catalog: %w", err)
+	}
+	now := c.now()
+	old := *c.snaps.Load()
+	next := make(map[string]*Snapshot, len(heads))
+	changed := len(old) != len(heads)
+	var errs []error
+	for slug, n := range heads {
+		cur := old[slug]
+		if cur != nil && cur.Revision == n && !cur.Expired(now) {
+			next[slug] = cur
+			continue
+		}
+		snap, err := c.load(ctx, slug, now)
+		if err != nil {
+			errs = append(errs, err)
+			if cur != nil {
+				next[slug] = cur
+			}
+			continue
+		}
+		next[slug], changed = snap, true
+		c.log.Info("agenda loaded", "event", slug, "revision", snap.Revision, "sessions", len(snap.Event.Sessions))
+	}
+	if changed {
+		c.snaps.Store(&next)
+	}
+	if len(errs) == 0 {
+		c.loaded.Store(true)
+	}
+	return changed, errors.Join(errs...)
+}
+
+func (c *Catalog) load(ctx context.Context, slug string, now time.Time) (*Snapshot, error) {
+	rev, err := c.store.LatestRevision(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return Build(rev, c.baseURL, now)
+}
+
+// Watch refreshes the catalog every interval until ctx ends, so revisions written by
+// another process (confcal import) or instance are served without a restart.
+func (c *Catalog) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := c.Refresh(ctx); err != nil && ctx.Err() == nil {
+				c.log.Error("refresh catalog", "err", err)
+			}
+		}
+	}
+}

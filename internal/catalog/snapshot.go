@@ -1,0 +1,226 @@
+// Package catalog keeps the live agenda of every event as an immutable in-memory snapshot,
+// publishes new revisions to the store, and watches the store for revisions written
+// elsewhere. Handlers read snapshots and never touch the database for agenda data.
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/confcal/confcal/internal/agenda"
+	"github.com/confcal/confcal/internal/feed"
+	"github.com/confcal/confcal/internal/formats"
+	"github.com/confcal/confcal/internal/store"
+)
+
+// generations numbers snapshots across events, so cache keys that hold one never collide.
+var generations atomic.Uint64
+
+// Snapshot is one event at one revision, with everything that serves it pre-rendered.
+type Snapshot struct {
+	Event     *agenda.Event
+	Revision  int
+	CreatedAt time.Time // when the revision was written
+	Gen       uint64    // unique per build; a tombstone expiring rebuilds the same revision
+	Ledger    agenda.Ledger
+	BaseURL   string
+
+	JSON *Body // the event as a native document with its revision
+	Feed *Body // every scheduled session and live tombstone
+
+	items      map[string]*feed.Item // by session id: what feeds may carry
+	starts     map[string]time.Time
+	order      []string // ids of items by start time, then id
+	header     []byte   // event feed header
+	personal   []byte   // personal feed header
+	nextExpiry time.Time
+}
+
+// Build renders a snapshot of rev at time now. baseURL is the public URL of the service,
+// used in links inside feeds.
+func Build(rev store.Revision, baseURL string, now time.Time) (*Snapshot, error) {
+	ev, err := formats.ReadNative(bytes.NewReader(rev.Document), rev.Event)
+	if err != nil {
+		return nil, fmt.Errorf("build snapshot %s #%d: %w", rev.Event, rev.Number, err)
+	}
+	var ledger agenda.Ledger
+	if err := json.Unmarshal(rev.Ledger, &ledger); err != nil {
+		return nil, fmt.Errorf("build snapshot %s #%d ledger: %w", rev.Event, rev.Number, err)
+	}
+	s := &Snapshot{
+		Event: ev, Revision: rev.Number, CreatedAt: rev.CreatedAt, Gen: generations.Add(1),
+		Ledger: ledger, BaseURL: strings.TrimRight(baseURL, "/"),
+		items: map[string]*feed.Item{}, starts: map[string]time.Time{},
+	}
+	s.renderItems(now)
+	s.header = feed.Header(feed.Calendar{Name: ev.Name, Description: ev.Description, URL: s.PageURL()})
+	s.personal = feed.Header(feed.Calendar{Name: ev.Name + " · My schedule", Description: ev.Description, URL: s.PageURL()})
+	s.Feed = s.assemble(s.header, s.order, feed.Options{AlarmMinutes: -1})
+	if err := s.renderJSON(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Snapshot) renderItems(now time.Time) {
+	ev := s.Event
+	for _, se := range ev.Sessions {
+		e, ok := s.Ledger[se.ID]
+		if !ok {
+			e = agenda.Entry{Modified: s.CreatedAt}
+		}
+		if se.Scheduled() && e.RemovedAt.IsZero() {
+			s.add(se, e, se.Status == agenda.StatusCancelled)
+		}
+	}
+	for id, e := range s.Ledger {
+		if e.Tombstone == nil || e.RemovedAt.IsZero() || s.items[id] != nil {
+			continue
+		}
+		if exp := e.Expires(); now.Before(exp) {
+			s.add(*e.Tombstone, e, true)
+			if s.nextExpiry.IsZero() || exp.Before(s.nextExpiry) {
+				s.nextExpiry = exp
+			}
+		}
+	}
+	for id := range s.items {
+		s.order = append(s.order, id)
+	}
+	slices.SortFunc(s.order, func(a, b string) int {
+		if c := s.starts[a].Compare(s.starts[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+}
+
+func (s *Snapshot) add(se agenda.Session, e agenda.Entry, cancelled bool) {
+	s.items[se.ID] = feed.Render(s.Event, feed.Session{Session: se, Entry: e, Cancelled: cancelled, PageURL: s.SessionURL(se.ID)})
+	s.starts[se.ID] = se.Start
+}
+
+func (s *Snapshot) renderJSON() error {
+	doc := formats.NewDocument(s.Event)
+	doc.Revision = &formats.RevisionInfo{Number: s.Revision, CreatedAt: s.CreatedAt.Format(time.RFC3339)}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("render %s JSON: %w", s.Event.Slug, err)
+	}
+	s.JSON = NewBody(data, s.CreatedAt)
+	return nil
+}
+
+// Expired reports whether a tombstone in the snapshot has expired by now, so the snapshot
+// should be rebuilt without it.
+func (s *Snapshot) Expired(now time.Time) bool {
+	return !s.nextExpiry.IsZero() && !now.Before(s.nextExpiry)
+}
+
+// PageURL is the hosted agenda page of the event.
+func (s *Snapshot) PageURL() string { return s.BaseURL + "/events/" + s.Event.Slug }
+
+// SessionURL is where a session is shown on the hosted agenda.
+func (s *Snapshot) SessionURL(id string) string { return s.PageURL() + "#session-" + id }
+
+// InFeed reports whether a session id has a feed entry (scheduled, or a live tombstone).
+func (s *Snapshot) InFeed(id string) bool { return s.items[id] != nil }
+
+// Filter selects sessions for an event feed; empty fields select everything.
+type Filter struct {
+	Tracks []string // track ids
+	Day    string   // YYYY-MM-DD in the event's zone
+	IDs    []string // session ids
+}
+
+// FilteredFeed assembles an event feed of the sessions the filter selects, under a
+// calendar name that says what the filter chose.
+func (s *Snapshot) FilteredFeed(f Filter) *Body {
+	loc := s.Event.Zone()
+	var ids []string
+	for _, id := range s.order {
+		if f.Day != "" && s.starts[id].In(loc).Format(time.DateOnly) != f.Day {
+			continue
+		}
+		if len(f.Tracks) > 0 && !slices.Contains(f.Tracks, s.trackOf(id)) {
+			continue
+		}
+		if len(f.IDs) > 0 && !slices.Contains(f.IDs, id) {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	header := feed.Header(feed.Calendar{Name: s.filterName(f), Description: s.Event.Description, URL: s.PageURL()})
+	return s.assemble(header, ids, feed.Options{AlarmMinutes: -1})
+}
+
+func (s *Snapshot) filterName(f Filter) string {
+	parts := []string{s.Event.Name}
+	for _, id := range f.Tracks {
+		if t, ok := s.Event.Track(id); ok {
+			parts = append(parts, t.Name)
+		}
+	}
+	if f.Day != "" {
+		if d, err := time.Parse(time.DateOnly, f.Day); err == nil {
+			parts = append(parts, d.Format("Mon Jan 2"))
+		}
+	}
+	if len(f.IDs) == 1 {
+		if se, ok := s.Event.Session(f.IDs[0]); ok {
+			parts = []string{se.Title}
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (s *Snapshot) trackOf(id string) string {
+	if se, ok := s.Event.Session(id); ok {
+		return se.TrackID
+	}
+	if e := s.Ledger[id]; e.Tombstone != nil {
+		return e.Tombstone.TrackID
+	}
+	return ""
+}
+
+// PersonalFeed assembles a personal feed: the chosen sessions, busy, with the reminder.
+// Ids without a feed entry (TBA sessions, expired tombstones) are left out.
+func (s *Snapshot) PersonalFeed(ids []string, alarmMinutes int) *Body {
+	chosen := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if s.items[id] != nil {
+			chosen = append(chosen, id)
+		}
+	}
+	slices.SortFunc(chosen, func(a, b string) int {
+		if c := s.starts[a].Compare(s.starts[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return s.assemble(s.personal, chosen, feed.Options{Busy: true, AlarmMinutes: alarmMinutes})
+}
+
+func (s *Snapshot) assemble(header []byte, ids []string, o feed.Options) *Body {
+	items := make([]*feed.Item, len(ids))
+	modified := s.CreatedAt
+	if len(ids) > 0 {
+		modified = time.Time{}
+	}
+	for i, id := range ids {
+		items[i] = s.items[id]
+		if m := s.Ledger[id].Modified; m.After(modified) {
+			modified = m
+		}
+	}
+	var buf bytes.Buffer
+	buf.Grow(feed.Size(header, items))
+	feed.Append(&buf, header, items, o)
+	return NewBody(buf.Bytes(), modified)
+}

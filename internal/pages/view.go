@@ -1,0 +1,160 @@
+package pages
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/confcal/confcal/internal/agenda"
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/feed"
+)
+
+type agendaView struct {
+	Event     *agenda.Event
+	Dates     string
+	Zone      string // e.g. "PDT (America/Los_Angeles)"
+	PageURL   string
+	APIURL    string
+	Subscribe feed.Subscribe
+	Tracks    []trackView
+	Days      []dayView
+	TBA       []sessionView
+	Speakers  []speakerView
+}
+
+type trackView struct {
+	ID, Name, FeedURL, WebcalURL string
+}
+
+type dayView struct {
+	Date, Label, FeedURL string
+	Slots                []slotView
+}
+
+type slotView struct {
+	Start, End       string // "08:30"
+	StartISO, EndISO string
+	Zone             string
+	Sessions         []sessionView
+}
+
+type sessionView struct {
+	ID, Title, Kind, Track string
+	Abstract               string
+	Cancelled              bool
+	Speakers               []speakerRef
+	JoinURL                string
+	ICSURL                 string
+	Add                    feed.AddOne
+}
+
+type speakerRef struct {
+	ID, Name, Title string
+}
+
+type speakerView struct {
+	agenda.Speaker
+	Sessions []sessionRef
+}
+
+type sessionRef struct {
+	ID, Title string
+}
+
+func newAgendaView(s *catalog.Snapshot) agendaView {
+	ev := s.Event
+	loc := ev.Zone()
+	v := agendaView{
+		Event: ev, Dates: dateRange(ev), PageURL: s.PageURL(), APIURL: s.BaseURL + "/api/v1/events/" + ev.Slug,
+		Subscribe: feed.SubscribeLinks(s.PageURL()+"/calendar.ics", ev.Name),
+	}
+	first, _ := time.Parse(time.DateOnly, ev.StartDate)
+	v.Zone = time.Date(first.Year(), first.Month(), first.Day(), 12, 0, 0, 0, loc).Format("MST") + " (" + ev.TimeZone + ")"
+	for _, t := range ev.Tracks {
+		u := s.PageURL() + "/tracks/" + t.ID + ".ics"
+		v.Tracks = append(v.Tracks, trackView{ID: t.ID, Name: t.Name, FeedURL: u, WebcalURL: feed.SubscribeLinks(u, "").WebcalURL})
+	}
+	v.Days = days(s, loc)
+	for _, se := range ev.Sessions {
+		if !se.Scheduled() {
+			v.TBA = append(v.TBA, newSessionView(s, se))
+		}
+	}
+	for _, sp := range ev.Speakers {
+		sv := speakerView{Speaker: sp}
+		for _, se := range ev.Sessions {
+			if slices.Contains(se.SpeakerIDs, sp.ID) {
+				sv.Sessions = append(sv.Sessions, sessionRef{ID: se.ID, Title: se.Title})
+			}
+		}
+		v.Speakers = append(v.Speakers, sv)
+	}
+	return v
+}
+
+// days lays the scheduled sessions out by day and time slot, in the event's zone. Every day
+// of the event appears, even before its sessions are announced.
+func days(s *catalog.Snapshot, loc *time.Location) []dayView {
+	ev := s.Event
+	sessions := slices.Clone(ev.Sessions)
+	slices.SortStableFunc(sessions, func(a, b agenda.Session) int { return a.Start.Compare(b.Start) })
+	first, err1 := time.Parse(time.DateOnly, ev.StartDate)
+	last, err2 := time.Parse(time.DateOnly, ev.EndDate)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	var out []dayView
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		date := d.Format(time.DateOnly)
+		day := dayView{Date: date, Label: d.Format("Monday, January 2"), FeedURL: s.PageURL() + "/calendar.ics?day=" + date}
+		for _, se := range sessions {
+			if !se.Scheduled() || se.Start.In(loc).Format(time.DateOnly) != date {
+				continue
+			}
+			n := len(day.Slots)
+			if n == 0 || day.Slots[n-1].StartISO != se.Start.In(loc).Format(time.RFC3339) {
+				day.Slots = append(day.Slots, newSlot(se, loc))
+				n++
+			}
+			day.Slots[n-1].Sessions = append(day.Slots[n-1].Sessions, newSessionView(s, se))
+		}
+		out = append(out, day)
+	}
+	return out
+}
+
+func newSlot(se agenda.Session, loc *time.Location) slotView {
+	start, end := se.Start.In(loc), se.End.In(loc)
+	return slotView{
+		Start: start.Format("15:04"), End: end.Format("15:04"), Zone: start.Format("MST"),
+		StartISO: start.Format(time.RFC3339), EndISO: end.Format(time.RFC3339),
+	}
+}
+
+func newSessionView(s *catalog.Snapshot, se agenda.Session) sessionView {
+	ev := s.Event
+	v := sessionView{
+		ID: se.ID, Title: se.Title, Kind: string(se.Kind), Abstract: se.Abstract,
+		Cancelled: se.Status == agenda.StatusCancelled, JoinURL: ev.JoinURLFor(se),
+	}
+	if t, ok := ev.Track(se.TrackID); ok {
+		v.Track = t.Name
+	}
+	var names []string
+	for _, id := range se.SpeakerIDs {
+		sp, _ := ev.Speaker(id)
+		v.Speakers = append(v.Speakers, speakerRef{ID: sp.ID, Name: sp.Name, Title: sp.Title})
+		names = append(names, sp.Name)
+	}
+	if s.InFeed(se.ID) {
+		v.ICSURL = s.PageURL() + "/sessions/" + se.ID + ".ics"
+		details := strings.Join(names, ", ")
+		if v.JoinURL != "" {
+			details += "\n\nJoin: " + v.JoinURL
+		}
+		details += "\nAgenda: " + s.SessionURL(se.ID)
+		v.Add = feed.AddLinks(ev.Name+": "+se.Title, strings.TrimSpace(details), v.JoinURL, se.Start, se.End)
+	}
+	return v
+}

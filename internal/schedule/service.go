@@ -1,0 +1,229 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/patrickmn/go-cache"
+
+	"github.com/confcal/confcal/internal/agenda"
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/store"
+)
+
+// Store is the part of the store that schedules use.
+type Store interface {
+	CreateSchedule(ctx context.Context, s store.Schedule) (store.Schedule, error)
+	Schedule(ctx context.Context, id string) (store.Schedule, error)
+	ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedule, error)
+	UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error)
+	DeleteSchedule(ctx context.Context, id string) error
+}
+
+// Snapshots gives the current agenda of an event.
+type Snapshots interface {
+	Get(slug string) (*catalog.Snapshot, bool)
+}
+
+// How long cached entries live. Feed bodies are keyed by schedule version and snapshot, so
+// they are never stale, only unused. Schedule lookups by feed token are kept current by
+// every change made through the Service; their short life bounds what a change made outside
+// it could leave behind.
+const (
+	bodyTTL   = 10 * time.Minute
+	lookupTTL = time.Minute
+)
+
+// Service creates, changes and serves personal schedules.
+type Service struct {
+	store  Store
+	agenda Snapshots
+	now    func() time.Time
+	cache  *cache.Cache
+}
+
+// NewService returns a Service.
+func NewService(st Store, snaps Snapshots, now func() time.Time) *Service {
+	return &Service{store: st, agenda: snaps, now: now, cache: cache.New(bodyTTL, 5*time.Minute)}
+}
+
+// Created is a new schedule with the tokens that exist only in this answer.
+type Created struct {
+	Schedule  store.Schedule
+	FeedToken string
+	EditToken string
+}
+
+// Create makes a schedule of the given sessions of an event.
+func (s *Service) Create(ctx context.Context, event string, ids []string, alarm *int) (Created, error) {
+	snap, ok := s.agenda.Get(event)
+	if !ok {
+		return Created{}, fmt.Errorf("event %s: %w", event, agenda.ErrNotFound)
+	}
+	sel, minutes, err := check(snap, ids, alarm)
+	if err != nil {
+		return Created{}, err
+	}
+	c := Created{FeedToken: NewToken(), EditToken: NewToken()}
+	c.Schedule, err = s.store.CreateSchedule(ctx, store.Schedule{
+		ID: NewID(), Event: event, FeedHash: Hash(c.FeedToken), EditHash: Hash(c.EditToken),
+		Sessions: sel, AlarmMinutes: minutes, CreatedAt: s.now().UTC(),
+	})
+	if err != nil {
+		return Created{}, fmt.Errorf("create schedule: %w", err)
+	}
+	s.remember(c.Schedule)
+	return c, nil
+}
+
+// Get returns a schedule if editToken is its edit token. A wrong token and a missing
+// schedule give the same agenda.ErrNotFound, so answers reveal nothing about which ids exist.
+func (s *Service) Get(ctx context.Context, id, editToken string) (store.Schedule, error) {
+	sc, err := s.store.Schedule(ctx, id)
+	if err != nil {
+		return sc, err
+	}
+	if !Matches(editToken, sc.EditHash) {
+		return store.Schedule{}, fmt.Errorf("schedule: %w", agenda.ErrNotFound)
+	}
+	return sc, nil
+}
+
+// Replace sets a schedule's sessions and reminder.
+func (s *Service) Replace(ctx context.Context, id, editToken string, ids []string, alarm *int) (store.Schedule, error) {
+	return s.update(ctx, id, editToken, func(snap *catalog.Snapshot, sc *store.Schedule) error {
+		sel, minutes, err := check(snap, ids, alarm)
+		sc.Sessions, sc.AlarmMinutes = sel, minutes
+		return err
+	})
+}
+
+// Star adds one session to a schedule.
+func (s *Service) Star(ctx context.Context, id, editToken, session string) (store.Schedule, error) {
+	return s.update(ctx, id, editToken, func(snap *catalog.Snapshot, sc *store.Schedule) error {
+		if slices.Contains(sc.Sessions, session) {
+			return nil
+		}
+		sel, err := Selection(append(slices.Clone(sc.Sessions), session), func(id string) bool {
+			return id != session || known(snap, id)
+		})
+		sc.Sessions = sel
+		return err
+	})
+}
+
+// Unstar removes one session from a schedule.
+func (s *Service) Unstar(ctx context.Context, id, editToken, session string) (store.Schedule, error) {
+	return s.update(ctx, id, editToken, func(_ *catalog.Snapshot, sc *store.Schedule) error {
+		sc.Sessions = slices.DeleteFunc(sc.Sessions, func(x string) bool { return x == session })
+		return nil
+	})
+}
+
+// Rotate gives a schedule a new feed token; the old feed URL stops working at once.
+func (s *Service) Rotate(ctx context.Context, id, editToken string) (store.Schedule, string, error) {
+	token := NewToken()
+	var old string
+	sc, err := s.update(ctx, id, editToken, func(_ *catalog.Snapshot, sc *store.Schedule) error {
+		old, sc.FeedHash = sc.FeedHash, Hash(token)
+		return nil
+	})
+	if err != nil {
+		return sc, "", err
+	}
+	s.cache.Delete(lookupKey(old))
+	return sc, token, nil
+}
+
+// Delete removes a schedule; its feed URL stops working at once.
+func (s *Service) Delete(ctx context.Context, id, editToken string) error {
+	sc, err := s.Get(ctx, id, editToken)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteSchedule(ctx, id); err != nil {
+		return err
+	}
+	s.cache.Delete(lookupKey(sc.FeedHash))
+	return nil
+}
+
+// Feed returns the personal feed behind a feed token, or agenda.ErrNotFound.
+func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, error) {
+	hash := Hash(feedToken)
+	var sc store.Schedule
+	if v, ok := s.cache.Get(lookupKey(hash)); ok {
+		sc = v.(store.Schedule)
+	} else {
+		var err error
+		if sc, err = s.store.ScheduleByFeed(ctx, hash); err != nil {
+			return nil, err
+		}
+		s.remember(sc)
+	}
+	snap, ok := s.agenda.Get(sc.Event)
+	if !ok {
+		return nil, fmt.Errorf("event %s of schedule: %w", sc.Event, agenda.ErrNotFound)
+	}
+	key := sc.ID + "/" + strconv.Itoa(sc.Version) + "/" + strconv.FormatUint(snap.Gen, 10)
+	if v, ok := s.cache.Get(key); ok {
+		return v.(*catalog.Body), nil
+	}
+	body := snap.PersonalFeed(sc.Sessions, sc.AlarmMinutes)
+	s.cache.Set(key, body, bodyTTL)
+	return body, nil
+}
+
+func (s *Service) update(ctx context.Context, id, editToken string, change func(*catalog.Snapshot, *store.Schedule) error) (store.Schedule, error) {
+	sc, err := s.store.UpdateSchedule(ctx, id, s.now(), func(sc *store.Schedule) error {
+		if !Matches(editToken, sc.EditHash) {
+			return fmt.Errorf("schedule: %w", agenda.ErrNotFound)
+		}
+		snap, ok := s.agenda.Get(sc.Event)
+		if !ok {
+			return fmt.Errorf("event %s of schedule: %w", sc.Event, agenda.ErrNotFound)
+		}
+		return change(snap, sc)
+	})
+	if err != nil {
+		return sc, err
+	}
+	s.remember(sc)
+	return sc, nil
+}
+
+func (s *Service) remember(sc store.Schedule) {
+	s.cache.Set(lookupKey(sc.FeedHash), sc, lookupTTL)
+}
+
+func lookupKey(feedHash string) string { return "feed:" + feedHash }
+
+func check(snap *catalog.Snapshot, ids []string, alarm *int) ([]string, int, error) {
+	minutes, alarmErr := Alarm(alarm)
+	sel, selErr := Selection(ids, func(id string) bool { return known(snap, id) })
+	if err := errors.Join(selErr, alarmErr); err != nil {
+		return nil, 0, mergeProblems(selErr, alarmErr)
+	}
+	return sel, minutes, nil
+}
+
+// known reports whether a session may be starred: it is in the current agenda.
+func known(snap *catalog.Snapshot, id string) bool {
+	_, ok := snap.Event.Session(id)
+	return ok
+}
+
+func mergeProblems(errs ...error) error {
+	var ps agenda.Problems
+	for _, err := range errs {
+		var ve *agenda.ValidationError
+		if errors.As(err, &ve) {
+			ps = append(ps, ve.Problems...)
+		}
+	}
+	return ps.Err()
+}
