@@ -31,20 +31,23 @@ func (d Diff) Empty() bool {
 		len(d.SpeakersChanged) == 0 && len(d.SpeakersRemoved) == 0
 }
 
-// Summary says in one line how much changed, e.g. "2 sessions added, 1 changed, 1 removed".
+// Summary says in one line how much changed, e.g. "2 sessions added, 1 session removed".
 func (d Diff) Summary() string {
 	var parts []string
-	count := func(n int, what string) {
-		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+	count := func(n int, noun, verb string) {
+		switch {
+		case n == 1:
+			parts = append(parts, fmt.Sprintf("1 %s %s", noun, verb))
+		case n > 1:
+			parts = append(parts, fmt.Sprintf("%d %ss %s", n, noun, verb))
 		}
 	}
-	count(len(d.SessionsAdded), "sessions added")
-	count(len(d.SessionsChanged), "sessions changed")
-	count(len(d.SessionsRemoved), "sessions removed")
-	count(len(d.SpeakersAdded), "speakers added")
-	count(len(d.SpeakersChanged), "speakers changed")
-	count(len(d.SpeakersRemoved), "speakers removed")
+	count(len(d.SessionsAdded), "session", "added")
+	count(len(d.SessionsChanged), "session", "changed")
+	count(len(d.SessionsRemoved), "session", "removed")
+	count(len(d.SpeakersAdded), "speaker", "added")
+	count(len(d.SpeakersChanged), "speaker", "changed")
+	count(len(d.SpeakersRemoved), "speaker", "removed")
 	if d.TracksChanged {
 		parts = append(parts, "tracks changed")
 	}

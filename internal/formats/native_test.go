@@ -1,0 +1,157 @@
+package formats_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/confcal/confcal/internal/agenda"
+	"github.com/confcal/confcal/internal/bundled"
+	"github.com/confcal/confcal/internal/formats"
+	"github.com/confcal/confcal/internal/synth"
+)
+
+// Export = import: a document written by formats.NewDocument reads back as the same agenda.
+func TestRoundTrip(t *testing.T) {
+	bundledEvent, err := bundled.Event()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tba := synth.Event(synth.Options{Sessions: 20, Tracks: 3, Days: 1})
+	tba.Sessions[5].Start, tba.Sessions[5].End = zero(), zero()
+	tba.Sessions[6].Status = agenda.StatusCancelled
+	for name, ev := range map[string]*agenda.Event{"bundled": bundledEvent, "synthetic": tba, "hostile": synth.Hostile()} {
+		t.Run(name, func(t *testing.T) {
+			doc, err := formats.EncodeNative(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := formats.ReadNative(bytes.NewReader(doc), "")
+			if err != nil {
+				t.Fatalf("re-import: %v", err)
+			}
+			if diff := cmp.Diff(ev, back); diff != "" {
+				t.Errorf("round trip (-exported +imported):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Every document we write, and the bundled one as shipped, matches the published schema.
+func TestSchema(t *testing.T) {
+	sch := compileSchema(t)
+	bundledEvent, _ := bundled.Event()
+	docs := map[string][]byte{"bundled file": bundled.Document()}
+	for name, ev := range map[string]*agenda.Event{"bundled": bundledEvent, "synthetic": synth.Event(synth.Options{Sessions: 50, Tracks: 4}), "hostile": synth.Hostile()} {
+		d := formats.NewDocument(ev)
+		d.Revision = &formats.RevisionInfo{Number: 3, CreatedAt: "2024-09-01T10:00:00Z"}
+		data, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[name] = data
+	}
+	for name, data := range docs {
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s does not match the schema: %v", name, err)
+		}
+	}
+	// The schema is not vacuous: it refuses what the reader refuses.
+	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(`{"name":"x","timeZone":"UTC","startDate":"2024-01-01","endDate":"2024-01-01","sessions":[{"id":"a","title":"t","kind":"party"}]}`))
+	if sch.Validate(bad) == nil {
+		t.Error("schema accepts an unknown session kind")
+	}
+}
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open("../../docs/agenda.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(formats.SchemaURL, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(formats.SchemaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+func TestReadNativeProblems(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		want      []string // problem strings
+	}{
+		{"syntax error names the line", "{\n  \"name\": \"x\",\n  \"timeZone\": oops\n}", []string{"line 3, column 16: malformed JSON: invalid character 'o' looking for beginning of value"}},
+		{"wrong type names the field", `{"name": 5}`, []string{"name: line 1, column 11: want string, got JSON number"}},
+		{"unknown field", `{"name": "x", "tracksx": []}`, []string{`unknown field "tracksx"`}},
+		{"empty", ``, []string{"empty document"}},
+		{"trailing data", `{} {}`, []string{"unexpected data after the document"}},
+		{"bad times and refs at once", `{"slug":"c","name":"C","timeZone":"UTC","startDate":"2024-01-01","endDate":"2024-01-01",
+		  "sessions":[{"id":"a","title":"A","start":"yesterday","end":"2024-01-01T10:00:00Z"},
+		              {"id":"b","title":"B","trackId":"nope","start":"2024-01-01T10:00","end":"2024-01-01T09:00"}]}`,
+			[]string{`sessions[0].start: want an RFC 3339 time such as 2024-10-23T09:00:00-07:00, got "yesterday"`,
+				`sessions[0].start: required when end is set (leave both out for a TBA session)`,
+				`sessions[1].trackId: unknown track "nope"`, `sessions[1].end: before start`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := formats.ReadNative(strings.NewReader(tt.doc), "")
+			var ve *agenda.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("err = %v, want a ValidationError", err)
+			}
+			var got []string
+			for _, p := range ve.Problems {
+				got = append(got, p.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Times without an offset are read in the event's zone, DST included.
+func TestLocalTimes(t *testing.T) {
+	ev, err := formats.ReadNative(strings.NewReader(`{"slug":"c","name":"C","timeZone":"America/Los_Angeles","startDate":"2024-10-23","endDate":"2024-11-05",
+		"sessions":[{"id":"pdt","title":"A","start":"2024-10-23T09:00","end":"2024-10-23T09:30"},
+		            {"id":"pst","title":"B","start":"2024-11-04T09:00","end":"2024-11-04T09:30"}]}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ev.Sessions[0].Start.Format("15:04Z07:00"); got != "16:00Z" {
+		t.Errorf("PDT start = %s, want 16:00Z", got)
+	}
+	if got := ev.Sessions[1].Start.Format("15:04Z07:00"); got != "17:00Z" {
+		t.Errorf("PST start = %s, want 17:00Z", got)
+	}
+}
+
+func zero() (t time.Time) { return }
+
+func TestSlugOverride(t *testing.T) {
+	ev, err := formats.ReadNative(bytes.NewReader(bundled.Document()), "copy")
+	if err != nil || ev.Slug != "copy" {
+		t.Fatalf("slug = %v, %v", ev, err)
+	}
+}
