@@ -68,8 +68,9 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 	})
 }
 
-// cors lets any page read the public API and send token-bearing writes, never with
-// credentials: the API uses no cookies, so "*" exposes nothing a page could not fetch itself.
+// cors lets any page read the public API and feeds and send token-bearing writes, never
+// with credentials: nothing uses cookies, so "*" exposes nothing a page could not fetch
+// itself. It runs before routing decides, so it also answers preflights for any path.
 func cors() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()

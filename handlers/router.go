@@ -30,7 +30,7 @@ func New(d Deps) (http.Handler, error) {
 	r := gin.New()
 	r.RedirectTrailingSlash = false
 	r.HandleMethodNotAllowed = true
-	r.Use(recovery(d.Log), requestID(), accessLog(d.Log))
+	r.Use(recovery(d.Log), requestID(), accessLog(d.Log), cors())
 
 	events := &eventRoutes{agenda: d.Agenda, log: d.Log}
 	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log}
@@ -52,8 +52,7 @@ func New(d Deps) (http.Handler, error) {
 	read(r, "/healthz", health.healthz)
 	read(r, "/readyz", health.readyz)
 
-	api := r.Group("/api/v1", cors())
-	api.OPTIONS("/*path", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	api := r.Group("/api/v1")
 	read(api, "/events", events.list)
 	read(api, "/events/:event", events.event)
 	read(api, "/events/:event/sessions/:id", events.session)

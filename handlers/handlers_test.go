@@ -1,0 +1,159 @@
+package handlers_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/confcal/confcal/handlers"
+	"github.com/confcal/confcal/internal/agenda"
+	"github.com/confcal/confcal/internal/bundled"
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/schedule"
+	"github.com/confcal/confcal/internal/store/sqlite"
+)
+
+const base = "http://confcal.test"
+
+var t1 = time.Date(2024, 9, 1, 10, 0, 0, 0, time.UTC)
+
+// env is the whole service over a real SQLite file, driven in-process.
+type env struct {
+	t    *testing.T
+	st   *sqlite.DB
+	cat  *catalog.Catalog
+	h    http.Handler
+	logs *syncBuffer
+	now  time.Time
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func newEnv(t *testing.T, events ...*agenda.Event) *env {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "confcal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := &env{t: t, st: st, logs: &syncBuffer{}, now: t1}
+	if len(events) == 0 {
+		ev, err := bundled.Event()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, ev)
+	}
+	for _, ev := range events {
+		e.publish(ev)
+	}
+	log := slog.New(slog.NewTextHandler(e.logs, nil))
+	clock := func() time.Time { return e.now }
+	e.cat = catalog.New(st, base, clock, log)
+	if _, err := e.cat.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.h, err = handlers.New(handlers.Deps{
+		Agenda: e.cat, Schedules: schedule.NewService(st, e.cat, clock), Store: st, BaseURL: base, Log: log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// publish stores ev as a new revision and lets the catalog see it.
+func (e *env) publish(ev *agenda.Event) {
+	e.t.Helper()
+	e.now = e.now.Add(time.Hour)
+	if _, err := catalog.Publish(context.Background(), e.st, ev, e.now); err != nil {
+		e.t.Fatal(err)
+	}
+	if e.cat != nil {
+		if _, err := e.cat.Refresh(context.Background()); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// do sends a request; header pairs follow the body.
+func (e *env) do(method, path, body string, header ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, req)
+	return w
+}
+
+// want checks a response's status, printing its body when it differs.
+func want(t *testing.T, w *httptest.ResponseRecorder, status int) {
+	t.Helper()
+	if w.Code != status {
+		t.Fatalf("status %d, want %d; body: %s", w.Code, status, w.Body.String())
+	}
+}
+
+func decodeJSON[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %q: %v", w.Body.String(), err)
+	}
+	return v
+}
+
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Fields  []struct {
+			Field   string `json:"field"`
+			Message string `json:"message"`
+		} `json:"fields"`
+	} `json:"error"`
+}
+
+func gunzip(t *testing.T, data []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
