@@ -121,17 +121,18 @@ func (d *Document) Event() (*agenda.Event, error) {
 		}
 		ev.Speakers = append(ev.Speakers, sp)
 	}
-	loc, zoneErr := time.LoadLocation(d.TimeZone)
+	loc, err := time.LoadLocation(d.TimeZone)
+	if err != nil {
+		loc = time.UTC // the bad zone is reported by Validate; keep checking the times
+	}
 	for i, s := range d.Sessions {
 		at := fmt.Sprintf("sessions[%d]", i)
 		se := agenda.Session{
 			ID: s.ID, Title: s.Title, Abstract: s.Abstract, Kind: agenda.Kind(s.Kind),
 			TrackID: s.TrackID, SpeakerIDs: s.SpeakerIDs, JoinURL: s.JoinURL, Status: agenda.Status(s.Status),
 		}
-		if zoneErr == nil {
-			se.Start = parseTime(&ps, at+".start", s.Start, loc)
-			se.End = parseTime(&ps, at+".end", s.End, loc)
-		}
+		se.Start = parseTime(&ps, at+".start", s.Start, loc)
+		se.End = parseTime(&ps, at+".end", s.End, loc)
 		ev.Sessions = append(ev.Sessions, se)
 	}
 	agenda.Normalize(ev)
