@@ -60,7 +60,7 @@ func (r *eventRoutes) event(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
-	writeBody(c, snap.JSON, jsonType, cachePublicJSON)
+	writeBody(c, snap.JSON(), jsonType, cachePublicJSON)
 }
 
 func (r *eventRoutes) session(c *gin.Context) {

@@ -1,9 +1,9 @@
 package agenda
 
 import (
-	"fmt"
+	"encoding/binary"
+	"hash/maphash"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -64,11 +64,17 @@ func (l Ledger) Advance(prev, next *Event, now time.Time) Ledger {
 	for _, s := range prev.Sessions {
 		before[s.ID] = s
 	}
+	prevKeys, nextKeys := prev.FeedKeys(), next.FeedKeys()
+	kept := make(map[string]bool, len(next.Sessions))
 	for _, s := range next.Sessions {
+		kept[s.ID] = true
 		old, had := before[s.ID]
 		e, known := out[s.ID]
 		switch {
 		case had:
+			if prevKeys[s.ID] != nextKeys[s.ID] {
+				e.Modified = now
+			}
 			e = advanceKept(e, prev, next, old, s, now)
 		case known: // back after a removal
 			e = Entry{Sequence: e.Sequence + 1, Modified: now}
@@ -78,7 +84,7 @@ func (l Ledger) Advance(prev, next *Event, now time.Time) Ledger {
 		out[s.ID] = e
 	}
 	for _, s := range prev.Sessions {
-		if _, kept := next.Session(s.ID); kept {
+		if kept[s.ID] {
 			continue
 		}
 		e := out[s.ID]
@@ -96,9 +102,6 @@ func (l Ledger) Advance(prev, next *Event, now time.Time) Ledger {
 }
 
 func advanceKept(e Entry, prev, next *Event, old, s Session, now time.Time) Entry {
-	if prev.feedView(old) != next.feedView(s) {
-		e.Modified = now
-	}
 	if significant(prev, next, old, s) {
 		e.Sequence++
 	}
@@ -119,18 +122,47 @@ func significant(prev, next *Event, a, b Session) bool {
 		!slices.Equal(a.SpeakerIDs, b.SpeakerIDs) || prev.JoinURLFor(a) != next.JoinURLFor(b)
 }
 
-// feedView is everything a feed shows of a session, so that Modified moves exactly when the
-// session's feed entry would read differently.
-func (e *Event) feedView(s Session) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00",
-		s.Title, s.Abstract, s.Kind, s.TrackID, s.Start, s.End, s.Status, e.JoinURLFor(s), e.Name, e.Location)
-	if t, ok := e.Track(s.TrackID); ok {
-		b.WriteString(t.Name)
+// feedSeed keys FeedKeys' hashes. Keys are compared only within one process, so a seed per
+// process is enough.
+var feedSeed = maphash.MakeSeed()
+
+// FeedKeys returns, for every session, a hash that changes exactly when anything a feed
+// shows of the session changes: its own fields, its track's name, its speakers' names and
+// titles, its effective join link, and the event's name and location. Hashes are stable
+// only within one process.
+func (e *Event) FeedKeys() map[string]uint64 {
+	tracks := make(map[string]string, len(e.Tracks))
+	for _, t := range e.Tracks {
+		tracks[t.ID] = t.Name
 	}
-	for _, id := range s.SpeakerIDs {
-		sp, _ := e.Speaker(id)
-		fmt.Fprintf(&b, "\x00%s\x00%s\x00%s", sp.Name, sp.Title, sp.Company)
+	speakers := make(map[string]Speaker, len(e.Speakers))
+	for _, sp := range e.Speakers {
+		speakers[sp.ID] = sp
 	}
-	return b.String()
+	keys := make(map[string]uint64, len(e.Sessions))
+	var h maphash.Hash
+	h.SetSeed(feedSeed)
+	field := func(v string) {
+		h.WriteString(v)
+		h.WriteByte(0)
+	}
+	for _, s := range e.Sessions {
+		h.Reset()
+		for _, v := range []string{s.Title, s.Abstract, string(s.Kind), s.TrackID, tracks[s.TrackID],
+			string(s.Status), e.JoinURLFor(s), e.Name, e.Location} {
+			field(v)
+		}
+		var times [16]byte
+		binary.LittleEndian.PutUint64(times[:8], uint64(s.Start.UnixMicro()))
+		binary.LittleEndian.PutUint64(times[8:], uint64(s.End.UnixMicro()))
+		h.Write(times[:])
+		for _, id := range s.SpeakerIDs {
+			sp := speakers[id]
+			field(id)
+			field(sp.Name)
+			field(sp.Title)
+		}
+		keys[s.ID] = h.Sum64()
+	}
+	return keys
 }

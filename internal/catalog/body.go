@@ -26,6 +26,11 @@ func NewBody(data []byte, modified time.Time) *Body {
 	return &Body{Data: data, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, Modified: modified.UTC()}
 }
 
+// newTaggedBody wraps data whose strong ETag is already known.
+func newTaggedBody(data []byte, etag string, modified time.Time) *Body {
+	return &Body{Data: data, ETag: etag, Modified: modified.UTC()}
+}
+
 // Gzip returns the body gzip-compressed, compressing it once.
 func (b *Body) Gzip() []byte {
 	b.once.Do(func() {

@@ -81,7 +81,7 @@ func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
 			next[slug] = cur
 			continue
 		}
-		snap, err := c.load(ctx, slug, now)
+		snap, err := c.load(ctx, slug, now, cur)
 		if err != nil {
 			errs = append(errs, err)
 			if cur != nil {
@@ -101,12 +101,12 @@ func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
 	return changed, errors.Join(errs...)
 }
 
-func (c *Catalog) load(ctx context.Context, slug string, now time.Time) (*Snapshot, error) {
+func (c *Catalog) load(ctx context.Context, slug string, now time.Time, prev *Snapshot) (*Snapshot, error) {
 	rev, err := c.store.LatestRevision(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
-	return Build(rev, c.baseURL, now)
+	return Build(rev, c.baseURL, now, prev)
 }
 
 // Watch refreshes the catalog every interval until ctx ends, so revisions written by

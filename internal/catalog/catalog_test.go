@@ -29,7 +29,9 @@ var (
 
 const base = "https://agenda.example.org"
 
-func openStore(t *testing.T) *sqlite.DB {
+func openStore(t *testing.T) *sqlite.DB { return openStoreB(t) }
+
+func openStoreB(t testing.TB) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "confcal.db"))
 	if err != nil {
@@ -54,7 +56,7 @@ func latestSnapshot(t *testing.T, st store.Store, slug string, now time.Time) *S
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Build(rev, base, now)
+	s, err := Build(rev, base, now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,10 +31,12 @@ type Snapshot struct {
 	Ledger    agenda.Ledger
 	BaseURL   string
 
-	JSON *Body // the event as a native document with its revision
 	Feed *Body // every scheduled session and live tombstone
 
+	jsonOnce   sync.Once
+	json       *Body
 	items      map[string]*feed.Item // by session id: what feeds may carry
+	keys       map[string]itemKey    // by session id: the inputs an item was rendered from
 	starts     map[string]time.Time
 	order      []string // ids of items by start time, then id
 	header     []byte   // event feed header
@@ -41,41 +44,58 @@ type Snapshot struct {
 	nextExpiry time.Time
 }
 
-// Build renders a snapshot of rev at time now. baseURL is the public URL of the service,
-// used in links inside feeds.
-func Build(rev store.Revision, baseURL string, now time.Time) (*Snapshot, error) {
+// Decode reads a stored revision: its agenda and its feed ledger.
+func Decode(rev store.Revision) (*agenda.Event, agenda.Ledger, error) {
 	ev, err := formats.ReadNative(bytes.NewReader(rev.Document), rev.Event)
 	if err != nil {
-		return nil, fmt.Errorf("build snapshot %s #%d: %w", rev.Event, rev.Number, err)
+		return nil, nil, fmt.Errorf("decode %s #%d: %w", rev.Event, rev.Number, err)
 	}
 	var ledger agenda.Ledger
 	if err := json.Unmarshal(rev.Ledger, &ledger); err != nil {
-		return nil, fmt.Errorf("build snapshot %s #%d ledger: %w", rev.Event, rev.Number, err)
+		return nil, nil, fmt.Errorf("decode %s #%d ledger: %w", rev.Event, rev.Number, err)
 	}
+	return ev, ledger, nil
+}
+
+// Build decodes rev and renders its snapshot at time now; see Render.
+func Build(rev store.Revision, baseURL string, now time.Time, prev *Snapshot) (*Snapshot, error) {
+	ev, ledger, err := Decode(rev)
+	if err != nil {
+		return nil, err
+	}
+	return Render(ev, ledger, rev.Number, rev.CreatedAt, baseURL, now, prev), nil
+}
+
+// Render builds the snapshot of an event at a revision, at time now. baseURL is the public
+// URL of the service, used in links inside feeds. Sessions whose feed entry reads the same
+// as in prev (the event's previous snapshot, or nil) keep prev's rendered bytes, so a
+// revision costs rendering only what it changed.
+func Render(ev *agenda.Event, ledger agenda.Ledger, revision int, created time.Time, baseURL string, now time.Time, prev *Snapshot) *Snapshot {
 	s := &Snapshot{
-		Event: ev, Revision: rev.Number, CreatedAt: rev.CreatedAt, Gen: generations.Add(1),
+		Event: ev, Revision: revision, CreatedAt: created, Gen: generations.Add(1),
 		Ledger: ledger, BaseURL: strings.TrimRight(baseURL, "/"),
-		items: map[string]*feed.Item{}, starts: map[string]time.Time{},
+		items: map[string]*feed.Item{}, keys: map[string]itemKey{}, starts: map[string]time.Time{},
 	}
-	s.renderItems(now)
+	if prev != nil && prev.BaseURL != s.BaseURL {
+		prev = nil
+	}
+	s.renderItems(now, prev)
 	s.header = feed.Header(feed.Calendar{Name: ev.Name, Description: ev.Description, URL: s.PageURL()})
 	s.personal = feed.Header(feed.Calendar{Name: ev.Name + " · My schedule", Description: ev.Description, URL: s.PageURL()})
 	s.Feed = s.assemble(s.header, s.order, feed.Options{AlarmMinutes: -1})
-	if err := s.renderJSON(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return s
 }
 
-func (s *Snapshot) renderItems(now time.Time) {
+func (s *Snapshot) renderItems(now time.Time, prev *Snapshot) {
 	ev := s.Event
+	keys := ev.FeedKeys()
 	for _, se := range ev.Sessions {
 		e, ok := s.Ledger[se.ID]
 		if !ok {
 			e = agenda.Entry{Modified: s.CreatedAt}
 		}
 		if se.Scheduled() && e.RemovedAt.IsZero() {
-			s.add(se, e, se.Status == agenda.StatusCancelled)
+			s.add(se, e, se.Status == agenda.StatusCancelled, keys[se.ID], prev)
 		}
 	}
 	for id, e := range s.Ledger {
@@ -83,7 +103,8 @@ func (s *Snapshot) renderItems(now time.Time) {
 			continue
 		}
 		if exp := e.Expires(); now.Before(exp) {
-			s.add(*e.Tombstone, e, true)
+			// A tombstone is frozen: its key is its removal, never its (gone) agenda text.
+			s.add(*e.Tombstone, e, true, 0, prev)
 			if s.nextExpiry.IsZero() || exp.Before(s.nextExpiry) {
 				s.nextExpiry = exp
 			}
@@ -100,20 +121,48 @@ func (s *Snapshot) renderItems(now time.Time) {
 	})
 }
 
-func (s *Snapshot) add(se agenda.Session, e agenda.Entry, cancelled bool) {
-	s.items[se.ID] = feed.Render(s.Event, feed.Session{Session: se, Entry: e, Cancelled: cancelled, PageURL: s.SessionURL(se.ID)})
+// itemKey is everything a rendered item depends on. Tombstones have content 0: they are
+// frozen at removal, and their sequence and modification time say which removal.
+type itemKey struct {
+	content   uint64
+	sequence  int
+	modified  int64
+	cancelled bool
+}
+
+func (s *Snapshot) add(se agenda.Session, e agenda.Entry, cancelled bool, content uint64, prev *Snapshot) {
+	key := itemKey{content, e.Sequence, e.Modified.UnixMicro(), cancelled}
+	if old, ok := prev.reusable(se.ID, key); ok {
+		s.items[se.ID] = old
+	} else {
+		s.items[se.ID] = feed.Render(s.Event, feed.Session{Session: se, Entry: e, Cancelled: cancelled, PageURL: s.SessionURL(se.ID)})
+	}
+	s.keys[se.ID] = key
 	s.starts[se.ID] = se.Start
 }
 
-func (s *Snapshot) renderJSON() error {
-	doc := formats.NewDocument(s.Event)
-	doc.Revision = &formats.RevisionInfo{Number: s.Revision, CreatedAt: s.CreatedAt.Format(time.RFC3339)}
-	data, err := json.Marshal(doc)
-	if err != nil {
-		return fmt.Errorf("render %s JSON: %w", s.Event.Slug, err)
+func (s *Snapshot) reusable(id string, key itemKey) (*feed.Item, bool) {
+	if s == nil {
+		return nil, false
 	}
-	s.JSON = NewBody(data, s.CreatedAt)
-	return nil
+	if k, ok := s.keys[id]; !ok || k != key {
+		return nil, false
+	}
+	return s.items[id], true
+}
+
+// JSON returns the event as a native document with its revision, encoded on first use.
+func (s *Snapshot) JSON() *Body {
+	s.jsonOnce.Do(func() {
+		doc := formats.NewDocument(s.Event)
+		doc.Revision = &formats.RevisionInfo{Number: s.Revision, CreatedAt: s.CreatedAt.Format(time.RFC3339)}
+		data, err := json.Marshal(doc)
+		if err != nil { // cannot happen: the document is strings, slices and pointers to strings
+			panic(fmt.Sprintf("encode %s: %v", s.Event.Slug, err))
+		}
+		s.json = NewBody(data, s.CreatedAt)
+	})
+	return s.json
 }
 
 // Expired reports whether a tombstone in the snapshot has expired by now, so the snapshot
@@ -222,5 +271,5 @@ func (s *Snapshot) assemble(header []byte, ids []string, o feed.Options) *Body {
 	var buf bytes.Buffer
 	buf.Grow(feed.Size(header, items))
 	feed.Append(&buf, header, items, o)
-	return NewBody(buf.Bytes(), modified)
+	return newTaggedBody(buf.Bytes(), feed.Tag(header, items, o), modified)
 }

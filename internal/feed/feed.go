@@ -8,6 +8,9 @@ package feed
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +72,8 @@ func Header(c Calendar) []byte {
 
 // Item is one pre-rendered session.
 type Item struct {
-	Body      []byte // BEGIN:VEVENT and its properties, without TRANSP and END:VEVENT
+	Body      []byte   // BEGIN:VEVENT and its properties, without TRANSP and END:VEVENT
+	Sum       [32]byte // SHA-256 of Body, so feeds get validators without hashing themselves
 	Cancelled bool
 }
 
@@ -101,6 +105,19 @@ func Append(buf *bytes.Buffer, header []byte, items []*Item, o Options) {
 		buf.Write(endEvent)
 	}
 	buf.Write(endCalendar)
+}
+
+// Tag returns a strong validator of the feed Append writes for the same arguments: a hash
+// of the header, the items' hashes and the options, so that it changes exactly when the
+// bytes do, is the same on every instance, and costs nothing near hashing the whole feed.
+func Tag(header []byte, items []*Item, o Options) string {
+	h := sha256.New()
+	h.Write(header)
+	for _, it := range items {
+		h.Write(it.Sum[:])
+	}
+	fmt.Fprintf(h, "\x00%t\x00%d", o.Busy, o.AlarmMinutes)
+	return `"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18]) + `"`
 }
 
 // Size returns how many bytes Append will write, so buffers are sized once.
@@ -158,7 +175,8 @@ func Render(ev *agenda.Event, in Session) *Item {
 	}
 	var b bytes.Buffer
 	_ = e.SerializeTo(&b, serialization)
-	return &Item{Body: bytes.TrimSuffix(b.Bytes(), endEvent), Cancelled: in.Cancelled}
+	body := bytes.TrimSuffix(b.Bytes(), endEvent)
+	return &Item{Body: body, Sum: sha256.Sum256(body), Cancelled: in.Cancelled}
 }
 
 func description(ev *agenda.Event, s agenda.Session, join, page string) string {
