@@ -57,7 +57,7 @@ func fail(c *gin.Context, log *slog.Logger, err error) {
 		status, body.Code, body.Message = http.StatusConflict, "conflict", "conflicting change, try again"
 	default:
 		log.Error("request failed", "method", c.Request.Method, "route", c.FullPath(),
-			"request_id", c.GetString(requestIDKey), "err", err)
+			"request_id", requestIDOf(c), "err", err)
 	}
 	c.Header("Cache-Control", "no-store")
 	c.AbortWithStatusJSON(status, gin.H{"error": body})

@@ -8,16 +8,22 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/feed"
 	"github.com/confcal/confcal/internal/formats"
 )
 
 // Cache lifetimes. Agenda data may change at any time during an event, so shared caches
 // keep it briefly and revalidate with the ETag.
-const (
-	cachePublicJSON = "public, max-age=60, stale-while-revalidate=300"
-	cachePublicFeed = "public, max-age=300"
-	cachePrivate    = "private, max-age=300"
-	jsonType        = "application/json; charset=utf-8"
+// Header values are shared slices: the server only reads them.
+var (
+	cachePublicJSON = []string{"public, max-age=60, stale-while-revalidate=300"}
+	cachePublicFeed = []string{"public, max-age=300"}
+	cachePrivate    = []string{"private, max-age=300"}
+	cacheAsset      = []string{"public, max-age=3600"}
+	jsonType        = []string{"application/json; charset=utf-8"}
+	calendarType    = []string{feed.ContentType}
+	cssType         = []string{"text/css; charset=utf-8"}
+	htmlType        = []string{"text/html; charset=utf-8"}
 )
 
 type eventRoutes struct {

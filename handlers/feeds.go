@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/confcal/confcal/internal/catalog"
-	"github.com/confcal/confcal/internal/feed"
 )
 
 type feedRoutes struct {
@@ -37,7 +36,7 @@ func (r *feedRoutes) calendar(c *gin.Context) {
 	if len(f.Tracks) > 0 || f.Day != "" {
 		body = snap.FilteredFeed(f)
 	}
-	writeBody(c, body, feed.ContentType, cachePublicFeed)
+	writeBody(c, body, calendarType, cachePublicFeed)
 }
 
 func (r *feedRoutes) track(c *gin.Context) {
@@ -51,7 +50,7 @@ func (r *feedRoutes) track(c *gin.Context) {
 		fail(c, r.log, notFound("unknown track "+quote(id)))
 		return
 	}
-	writeBody(c, snap.FilteredFeed(catalog.Filter{Tracks: []string{id}}), feed.ContentType, cachePublicFeed)
+	writeBody(c, snap.FilteredFeed(catalog.Filter{Tracks: []string{id}}), calendarType, cachePublicFeed)
 }
 
 // session serves one session as a download for "add to calendar".
@@ -67,7 +66,7 @@ func (r *feedRoutes) session(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="`+id+`.ics"`)
-	writeBody(c, snap.FilteredFeed(catalog.Filter{IDs: []string{id}}), feed.ContentType, cachePublicFeed)
+	writeBody(c, snap.FilteredFeed(catalog.Filter{IDs: []string{id}}), calendarType, cachePublicFeed)
 }
 
 // personal serves a personal feed. A schedule's feed is private to its owner, so shared
@@ -83,7 +82,7 @@ func (r *feedRoutes) personal(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
-	writeBody(c, body, feed.ContentType, cachePrivate)
+	writeBody(c, body, calendarType, cachePrivate)
 }
 
 func checkFilter(snap *catalog.Snapshot, f catalog.Filter) error {

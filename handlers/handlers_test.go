@@ -29,7 +29,7 @@ var t1 = time.Date(2024, 9, 1, 10, 0, 0, 0, time.UTC)
 
 // env is the whole service over a real SQLite file, driven in-process.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	st   *sqlite.DB
 	cat  *catalog.Catalog
 	h    http.Handler
@@ -54,7 +54,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func newEnv(t *testing.T, events ...*agenda.Event) *env {
+func newEnv(t testing.TB, events ...*agenda.Event) *env {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "confcal.db"))
 	if err != nil {
@@ -72,7 +72,11 @@ func newEnv(t *testing.T, events ...*agenda.Event) *env {
 	for _, ev := range events {
 		e.publish(ev)
 	}
-	log := slog.New(slog.NewTextHandler(e.logs, nil))
+	var logOut io.Writer = e.logs
+	if _, bench := t.(*testing.B); bench {
+		logOut = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(logOut, nil))
 	clock := func() time.Time { return e.now }
 	e.cat = catalog.New(st, base, clock, log)
 	if _, err := e.cat.Refresh(context.Background()); err != nil {
@@ -80,6 +84,7 @@ func newEnv(t *testing.T, events ...*agenda.Event) *env {
 	}
 	e.h, err = handlers.New(handlers.Deps{
 		Agenda: e.cat, Schedules: schedule.NewService(st, e.cat, clock), Store: st, BaseURL: base, Log: log,
+		Access: handlers.NewAccessLog(logOut, false),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -118,14 +123,14 @@ func (e *env) do(method, path, body string, header ...string) *httptest.Response
 }
 
 // want checks a response's status, printing its body when it differs.
-func want(t *testing.T, w *httptest.ResponseRecorder, status int) {
+func want(t testing.TB, w *httptest.ResponseRecorder, status int) {
 	t.Helper()
 	if w.Code != status {
 		t.Fatalf("status %d, want %d; body: %s", w.Code, status, w.Body.String())
 	}
 }
 
-func decodeJSON[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+func decodeJSON[T any](t testing.TB, w *httptest.ResponseRecorder) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {

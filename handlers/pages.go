@@ -54,14 +54,14 @@ func (r *pageRoutes) event(c *gin.Context) {
 }
 
 func (r *pageRoutes) stylesheet(c *gin.Context) {
-	writeBody(c, r.css, "text/css; charset=utf-8", "public, max-age=3600")
+	writeBody(c, r.css, cssType, cacheAsset)
 }
 
 func (r *pageRoutes) html(c *gin.Context, page []byte, modified time.Time) {
 	c.Header("Content-Security-Policy", pageCSP)
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Referrer-Policy", "strict-origin-when-cross-origin")
-	writeBody(c, catalog.NewBody(page, modified), "text/html; charset=utf-8", "public, max-age=60")
+	writeBody(c, catalog.NewBody(page, modified), htmlType, cachePublicJSON)
 }
 
 // notFound answers an unknown event on a page route with a small page, not JSON.

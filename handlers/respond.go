@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,31 +13,31 @@ import (
 // gzipMin is the size below which compressing costs more than it saves.
 const gzipMin = 1024
 
+var varyEncoding = []string{"Accept-Encoding"}
+
 // writeBody sends a pre-rendered body with its validators: strong ETag, Last-Modified,
 // 304 on a matching If-None-Match (or If-Modified-Since without one), gzip when the client
-// takes it, and no body for HEAD.
-func writeBody(c *gin.Context, b *catalog.Body, contentType, cacheControl string) {
+// takes it, and no body for HEAD. contentType and cacheControl are shared header values.
+func writeBody(c *gin.Context, b *catalog.Body, contentType, cacheControl []string) {
 	h := c.Writer.Header()
-	h["Content-Type"] = []string{contentType}
-	h["Cache-Control"] = []string{cacheControl}
-	h["Vary"] = []string{"Accept-Encoding"}
-	h["Last-Modified"] = []string{b.Modified.Format(http.TimeFormat)}
-	data, etag := b.Data, b.ETag
+	h["Content-Type"] = contentType
+	h["Cache-Control"] = cacheControl
+	h["Vary"] = varyEncoding
+	h["Last-Modified"] = b.LastModifiedHeader
+	data, etag, length := b.Data, b.ETagHeader, b.LengthHeader
 	gz := len(data) >= gzipMin && acceptsGzip(c.Request)
 	if gz {
-		// A strong validator names one representation, so the gzip one gets its own.
-		etag = strings.TrimSuffix(etag, `"`) + `-gzip"`
+		data, etag, length = b.Gzip()
 	}
-	h["Etag"] = []string{etag}
+	h["Etag"] = etag
 	if notModified(c.Request, b) {
 		c.Writer.WriteHeader(http.StatusNotModified)
 		return
 	}
 	if gz {
-		data = b.Gzip()
 		h["Content-Encoding"] = []string{"gzip"}
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(data))}
+	h["Content-Length"] = length
 	c.Writer.WriteHeader(http.StatusOK)
 	if c.Request.Method != http.MethodHead {
 		c.Writer.Write(data)
@@ -86,7 +85,7 @@ func notModified(r *http.Request, b *catalog.Body) bool {
 	}
 	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
 		t, err := http.ParseTime(ims)
-		return err == nil && !b.Modified.Truncate(time.Second).After(t)
+		return err == nil && !b.Modified.After(t)
 	}
 	return false
 }

@@ -18,6 +18,7 @@ type Deps struct {
 	Store     Pinger
 	BaseURL   string // public URL of the service, without a trailing slash
 	Log       *slog.Logger
+	Access    *AccessLog // one line per request; nil for none
 }
 
 // New returns the HTTP handler with every route of the public contract.
@@ -30,7 +31,7 @@ func New(d Deps) (http.Handler, error) {
 	r := gin.New()
 	r.RedirectTrailingSlash = false
 	r.HandleMethodNotAllowed = true
-	r.Use(recovery(d.Log), requestID(), accessLog(d.Log), cors())
+	r.Use(frame(d.Log, d.Access), cors())
 
 	events := &eventRoutes{agenda: d.Agenda, log: d.Log}
 	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log}

@@ -232,4 +232,3 @@ func waitFor(t *testing.T, limit time.Duration, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-

@@ -34,7 +34,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	log := cfg.Logger(stderr)
+	logOut := newLogWriter(stderr, 200*time.Millisecond)
+	defer logOut.Close()
+	log := cfg.Logger(logOut)
 	st, err := openStore(ctx, &cfg)
 	if err != nil {
 		return err
@@ -51,7 +53,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	h, err := handlers.New(handlers.Deps{
 		Agenda: cat, Schedules: schedule.NewService(st, cat, time.Now), Store: st,
-		BaseURL: cfg.BaseURL, Log: log,
+		BaseURL: cfg.BaseURL, Log: log, Access: handlers.NewAccessLog(logOut, cfg.LogFormat == "json"),
 	})
 	if err != nil {
 		return err

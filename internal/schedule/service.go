@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/patrickmn/go-cache"
@@ -29,14 +29,10 @@ type Snapshots interface {
 	Get(slug string) (*catalog.Snapshot, bool)
 }
 
-// How long cached entries live. Feed bodies are keyed by schedule version and snapshot, so
-// they are never stale, only unused. Schedule lookups by feed token are kept current by
-// every change made through the Service; their short life bounds what a change made outside
-// it could leave behind.
-const (
-	bodyTTL   = 10 * time.Minute
-	lookupTTL = time.Minute
-)
+// lookupTTL is how long a schedule found by its feed token stays cached. Every change made
+// through the Service replaces or drops the entry at once; the short life bounds what a
+// change made outside it could leave behind.
+const lookupTTL = time.Minute
 
 // Service creates, changes and serves personal schedules.
 type Service struct {
@@ -48,7 +44,7 @@ type Service struct {
 
 // NewService returns a Service.
 func NewService(st Store, snaps Snapshots, now func() time.Time) *Service {
-	return &Service{store: st, agenda: snaps, now: now, cache: cache.New(bodyTTL, 5*time.Minute)}
+	return &Service{store: st, agenda: snaps, now: now, cache: cache.New(lookupTTL, 5*time.Minute)}
 }
 
 // Created is a new schedule with the tokens that exist only in this answer.
@@ -135,7 +131,7 @@ func (s *Service) Rotate(ctx context.Context, id, editToken string) (store.Sched
 	if err != nil {
 		return sc, "", err
 	}
-	s.cache.Delete(lookupKey(old))
+	s.cache.Delete(old)
 	return sc, token, nil
 }
 
@@ -148,34 +144,46 @@ func (s *Service) Delete(ctx context.Context, id, editToken string) error {
 	if err := s.store.DeleteSchedule(ctx, id); err != nil {
 		return err
 	}
-	s.cache.Delete(lookupKey(sc.FeedHash))
+	s.cache.Delete(sc.FeedHash)
 	return nil
 }
 
 // Feed returns the personal feed behind a feed token, or agenda.ErrNotFound.
 func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, error) {
 	hash := Hash(feedToken)
-	var sc store.Schedule
-	if v, ok := s.cache.Get(lookupKey(hash)); ok {
-		sc = v.(store.Schedule)
+	var e *entry
+	if v, ok := s.cache.Get(hash); ok {
+		e = v.(*entry)
 	} else {
-		var err error
-		if sc, err = s.store.ScheduleByFeed(ctx, hash); err != nil {
+		sc, err := s.store.ScheduleByFeed(ctx, hash)
+		if err != nil {
 			return nil, err
 		}
-		s.remember(sc)
+		e = s.remember(sc)
 	}
-	snap, ok := s.agenda.Get(sc.Event)
+	snap, ok := s.agenda.Get(e.schedule.Event)
 	if !ok {
-		return nil, fmt.Errorf("event %s of schedule: %w", sc.Event, agenda.ErrNotFound)
+		return nil, fmt.Errorf("event %s of schedule: %w", e.schedule.Event, agenda.ErrNotFound)
 	}
-	key := sc.ID + "/" + strconv.Itoa(sc.Version) + "/" + strconv.FormatUint(snap.Gen, 10)
-	if v, ok := s.cache.Get(key); ok {
-		return v.(*catalog.Body), nil
+	if r := e.rendered.Load(); r != nil && r.gen == snap.Gen {
+		return r.body, nil
 	}
-	body := snap.PersonalFeed(sc.Sessions, sc.AlarmMinutes)
-	s.cache.Set(key, body, bodyTTL)
+	body := snap.PersonalFeed(e.schedule.Sessions, e.schedule.AlarmMinutes)
+	e.rendered.Store(&rendered{gen: snap.Gen, body: body})
 	return body, nil
+}
+
+// entry is a cached schedule, found by its feed hash, with the feed last rendered for it.
+// An entry is replaced whenever the schedule changes, and its feed is tagged with the
+// snapshot it was rendered from, so neither a star nor a revision ever needs a purge.
+type entry struct {
+	schedule store.Schedule
+	rendered atomic.Pointer[rendered]
+}
+
+type rendered struct {
+	gen  uint64
+	body *catalog.Body
 }
 
 func (s *Service) update(ctx context.Context, id, editToken string, change func(*catalog.Snapshot, *store.Schedule) error) (store.Schedule, error) {
@@ -196,11 +204,11 @@ func (s *Service) update(ctx context.Context, id, editToken string, change func(
 	return sc, nil
 }
 
-func (s *Service) remember(sc store.Schedule) {
-	s.cache.Set(lookupKey(sc.FeedHash), sc, lookupTTL)
+func (s *Service) remember(sc store.Schedule) *entry {
+	e := &entry{schedule: sc}
+	s.cache.Set(sc.FeedHash, e, lookupTTL)
+	return e
 }
-
-func lookupKey(feedHash string) string { return "feed:" + feedHash }
 
 func check(snap *catalog.Snapshot, ids []string, alarm *int) ([]string, int, error) {
 	minutes, alarmErr := Alarm(alarm)

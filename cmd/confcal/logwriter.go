@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"sync"
+	"time"
+)
+
+// logWriter buffers log output and flushes it every interval, when the buffer fills, and on
+// Close. At feed-serving rates a write system call per access-log line costs more than
+// serving the feed; the price is that a crash may lose the last interval of log lines.
+type logWriter struct {
+	mu   sync.Mutex
+	buf  *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newLogWriter(w io.Writer, interval time.Duration) *logWriter {
+	lw := &logWriter{buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(lw.done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				lw.flush()
+			case <-lw.stop:
+				lw.flush()
+				return
+			}
+		}
+	}()
+	return lw
+}
+
+func (lw *logWriter) Write(p []byte) (int, error) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.buf.Write(p)
+}
+
+func (lw *logWriter) flush() {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	lw.buf.Flush()
+}
+
+// Close flushes what is left and stops the flusher.
+func (lw *logWriter) Close() error {
+	close(lw.stop)
+	<-lw.done
+	return nil
+}
