@@ -80,7 +80,7 @@ func (r *eventRoutes) session(c *gin.Context) {
 		fail(c, r.log, notFound("unknown session "+quote(c.Param("id"))))
 		return
 	}
-	r.writeJSON(c, formats.NewSessionDoc(s, snap.Event.Zone()), snap.CreatedAt)
+	r.writeJSON(c, formats.NewSessionDoc(s, snap.Zone), snap.CreatedAt)
 }
 
 type speakerJSON struct {

@@ -48,15 +48,20 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		if err != nil {
 			return err
 		}
-		printResult(stdout, ev.Slug, res, "would be")
+		printResult(stdout, ev, res, "would be")
 		return nil
 	}
 	res, err := catalog.Publish(ctx, st, ev, time.Now())
 	if err != nil {
 		return err
 	}
-	printResult(stdout, ev.Slug, res, "is")
+	printResult(stdout, ev, res, "is")
 	return nil
+}
+
+func printNew(w io.Writer, ev *agenda.Event, verb string) {
+	fmt.Fprintf(w, "%s: new event, revision 1 %s written: %d sessions, %d speakers, %d tracks\n",
+		ev.Slug, verb, len(ev.Sessions), len(ev.Speakers), len(ev.Tracks))
 }
 
 func check(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -116,8 +121,11 @@ func readDocument(path, slug string, getenv func(string) string, stderr io.Write
 	return ev, err
 }
 
-func printResult(w io.Writer, slug string, res catalog.Result, verb string) {
+func printResult(w io.Writer, ev *agenda.Event, res catalog.Result, verb string) {
+	slug := ev.Slug
 	switch {
+	case res.Created:
+		printNew(w, ev, verb)
 	case !res.Changed:
 		fmt.Fprintf(w, "%s: no changes; revision %d stays current\n", slug, res.Revision)
 	default:

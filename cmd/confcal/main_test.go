@@ -95,7 +95,7 @@ func TestImport(t *testing.T) {
 	}
 	good := writeDoc(t, dir, "good.json", nil)
 	out, _, err := runCmd(t, vars, "import", good, "--event", "p99conf-24")
-	if err != nil || !strings.Contains(out, "revision 1 is written") {
+	if err != nil || !strings.Contains(out, "p99conf-24: new event, revision 1 is written: 3 sessions, 10 speakers, 7 tracks") {
 		t.Fatalf("first import: %q %v", out, err)
 	}
 	out, _, err = runCmd(t, vars, "import", "--event", "p99conf-24", good)

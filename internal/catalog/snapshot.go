@@ -30,11 +30,14 @@ type Snapshot struct {
 	Gen       uint64    // unique per build; a tombstone expiring rebuilds the same revision
 	Ledger    agenda.Ledger
 	BaseURL   string
+	Zone      *time.Location // the event's time zone, loaded once
 
 	Feed *Body // every scheduled session and live tombstone
 
 	jsonOnce   sync.Once
 	json       *Body
+	filtered   sync.Map // filter key -> *Body, at most maxFiltered of them
+	nFiltered  atomic.Int32
 	items      map[string]*feed.Item // by session id: what feeds may carry
 	keys       map[string]itemKey    // by session id: the inputs an item was rendered from
 	starts     map[string]time.Time
@@ -73,7 +76,7 @@ func Build(rev store.Revision, baseURL string, now time.Time, prev *Snapshot) (*
 func Render(ev *agenda.Event, ledger agenda.Ledger, revision int, created time.Time, baseURL string, now time.Time, prev *Snapshot) *Snapshot {
 	s := &Snapshot{
 		Event: ev, Revision: revision, CreatedAt: created, Gen: generations.Add(1),
-		Ledger: ledger, BaseURL: strings.TrimRight(baseURL, "/"),
+		Ledger: ledger, BaseURL: strings.TrimRight(baseURL, "/"), Zone: ev.Zone(),
 		items: map[string]*feed.Item{}, keys: map[string]itemKey{}, starts: map[string]time.Time{},
 	}
 	if prev != nil && prev.BaseURL != s.BaseURL {
@@ -187,10 +190,27 @@ type Filter struct {
 	IDs    []string // session ids
 }
 
-// FilteredFeed assembles an event feed of the sessions the filter selects, under a
-// calendar name that says what the filter chose.
+// maxFiltered bounds the filtered feeds a snapshot keeps: every track, day and session feed
+// of a large event fits, while odd combinations of filters cannot grow memory without end.
+const maxFiltered = 4096
+
+// FilteredFeed returns an event feed of the sessions the filter selects, under a calendar
+// name that says what the filter chose. It is assembled once per snapshot and filter.
 func (s *Snapshot) FilteredFeed(f Filter) *Body {
-	loc := s.Event.Zone()
+	f.Tracks = slices.Sorted(slices.Values(f.Tracks))
+	key := strings.Join(f.Tracks, ",") + "|" + f.Day + "|" + strings.Join(f.IDs, ",")
+	if b, ok := s.filtered.Load(key); ok {
+		return b.(*Body)
+	}
+	b := s.filteredFeed(f)
+	if s.nFiltered.Add(1) <= maxFiltered {
+		s.filtered.Store(key, b)
+	}
+	return b
+}
+
+func (s *Snapshot) filteredFeed(f Filter) *Body {
+	loc := s.Zone
 	var ids []string
 	for _, id := range s.order {
 		if f.Day != "" && s.starts[id].In(loc).Format(time.DateOnly) != f.Day {

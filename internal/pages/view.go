@@ -64,7 +64,7 @@ type sessionRef struct {
 
 func newAgendaView(s *catalog.Snapshot) agendaView {
 	ev := s.Event
-	loc := ev.Zone()
+	loc := s.Zone
 	v := agendaView{
 		Event: ev, Dates: dateRange(ev), PageURL: s.PageURL(), APIURL: s.BaseURL + "/api/v1/events/" + ev.Slug,
 		Subscribe: feed.SubscribeLinks(s.PageURL()+"/calendar.ics", ev.Name),
