@@ -34,7 +34,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	ev, err := readDocument(rest[0], *slug, getenv, stderr)
+	ev, err := readDocument(rest[0], *slug, stderr)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	if len(rest) != 1 {
 		return usageError{errors.New("usage: confcal check [--event SLUG] FILE|-")}
 	}
-	ev, err := readDocument(rest[0], *slug, getenv, stderr)
+	ev, err := readDocument(rest[0], *slug, stderr)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // readDocument reads and validates a native document from a file or standard input ("-").
 // Problems go to stderr, one per line with its field path; the error says how many.
-func readDocument(path, slug string, getenv func(string) string, stderr io.Writer) (*agenda.Event, error) {
+func readDocument(path, slug string, stderr io.Writer) (*agenda.Event, error) {
 	var r io.Reader = os.Stdin
 	if path != "-" {
 		f, err := os.Open(path)
