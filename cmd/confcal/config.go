@@ -22,6 +22,7 @@ type Config struct {
 	DataDir   string
 	LogFormat string
 	LogLevel  string
+	AccessLog bool
 	Seed      bool
 	Refresh   time.Duration
 }
@@ -40,6 +41,8 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "data"), "directory of the SQLite database file")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	access, _ := strconv.ParseBool(env("ACCESS_LOG", "true"))
+	fs.BoolVar(&c.AccessLog, "access-log", access, "log one line per request (feed tokens masked)")
 	seed, _ := strconv.ParseBool(env("SEED", "true"))
 	fs.BoolVar(&c.Seed, "seed", seed, "load the bundled P99 CONF 24 event when the store has none")
 	refresh, err := time.ParseDuration(env("REFRESH", "1s"))

@@ -53,7 +53,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	h, err := handlers.New(handlers.Deps{
 		Agenda: cat, Schedules: schedule.NewService(st, cat, time.Now), Store: st,
-		BaseURL: cfg.BaseURL, Log: log, Access: handlers.NewAccessLog(logOut, cfg.LogFormat == "json"),
+		BaseURL: cfg.BaseURL, Log: log, Access: accessLog(&cfg, logOut),
 	})
 	if err != nil {
 		return err
@@ -93,6 +93,13 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.L
 		return err
 	}
 	return nil
+}
+
+func accessLog(cfg *Config, w io.Writer) *handlers.AccessLog {
+	if !cfg.AccessLog {
+		return nil
+	}
+	return handlers.NewAccessLog(w, cfg.LogFormat == "json")
 }
 
 func openStore(ctx context.Context, cfg *Config) (*sqlite.DB, error) {
