@@ -101,15 +101,20 @@ func diffByID[T any](prev, next []T, id func(T) string, fields func(a, b T) []st
 	return added, changed, removed
 }
 
+// fields collects the names of fields that differ.
+type fields []string
+
+func (f *fields) add(differ bool, name string) {
+	if differ {
+		*f = append(*f, name)
+	}
+}
+
 // SessionFields names the fields that differ between two versions of a session, in the
 // names the native format uses.
 func SessionFields(a, b Session) []string {
-	var f []string
-	add := func(differ bool, name string) {
-		if differ {
-			f = append(f, name)
-		}
-	}
+	var f fields
+	add := f.add
 	add(a.Title != b.Title, "title")
 	add(a.Abstract != b.Abstract, "abstract")
 	add(a.Kind != b.Kind, "kind")
@@ -123,12 +128,8 @@ func SessionFields(a, b Session) []string {
 }
 
 func speakerFields(a, b Speaker) []string {
-	var f []string
-	add := func(differ bool, name string) {
-		if differ {
-			f = append(f, name)
-		}
-	}
+	var f fields
+	add := f.add
 	add(a.Name != b.Name, "name")
 	add(a.Title != b.Title, "title")
 	add(a.Company != b.Company, "company")
@@ -139,12 +140,8 @@ func speakerFields(a, b Speaker) []string {
 }
 
 func eventFields(a, b *Event) []string {
-	var f []string
-	add := func(differ bool, name string) {
-		if differ {
-			f = append(f, name)
-		}
-	}
+	var f fields
+	add := f.add
 	add(a.Name != b.Name, "name")
 	add(a.Description != b.Description, "description")
 	add(a.TimeZone != b.TimeZone, "timeZone")
