@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func BenchmarkPersonalFeedHTTP(b *testing.B) {
 	e := newEnv(b, synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2}))
 	var ids []string
 	for i := 1; i <= 300; i += 30 {
-		ids = append(ids, `"session-`+itoa(i)+`"`)
+		ids = append(ids, `"session-`+strconv.Itoa(i)+`"`)
 	}
 	w := e.do("POST", "/api/v1/events/synth/schedules", `{"sessions":[`+strings.Join(ids, ",")+`]}`)
 	c := decodeJSON[created](b, w)
@@ -50,12 +51,4 @@ func BenchmarkBareHandler(b *testing.B) {
 		clear(out.h)
 		h.ServeHTTP(out, req)
 	}
-}
-
-func itoa(i int) string {
-	s := ""
-	for ; i > 0; i /= 10 {
-		s = string(rune('0'+i%10)) + s
-	}
-	return s
 }

@@ -57,7 +57,7 @@ func (c *Catalog) All() []*Snapshot {
 	return out
 }
 
-// Loaded reports whether a first Refresh has succeeded.
+// Loaded reports whether a Refresh has given every event a snapshot.
 func (c *Catalog) Loaded() bool { return c.loaded.Load() }
 
 // Refresh loads every event whose latest revision differs from its snapshot, drops events
@@ -95,7 +95,9 @@ func (c *Catalog) Refresh(ctx context.Context) (bool, error) {
 	if changed {
 		c.snaps.Store(&next)
 	}
-	if len(errs) == 0 {
+	// Ready once every event is served, even if some by an older snapshot than its newest
+	// revision (that error is returned and logged, and retried on the next refresh).
+	if len(next) == len(heads) {
 		c.loaded.Store(true)
 	}
 	return changed, errors.Join(errs...)
