@@ -129,6 +129,7 @@ func (r *scheduleRoutes) view(sc store.Schedule, feedToken string) scheduleJSON 
 		if snap, ok := r.agenda.Get(sc.Event); ok {
 			name = snap.Event.Name
 		}
+		name += " · My schedule" // the name Outlook gives the subscribed calendar, as in the feed
 		links := feed.SubscribeLinks(r.baseURL+"/feeds/"+feedToken+".ics", name)
 		out.Subscribe = &links
 	}
