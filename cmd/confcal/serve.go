@@ -14,6 +14,7 @@ import (
 	"github.com/confcal/confcal/handlers"
 	"github.com/confcal/confcal/internal/bundled"
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/logbuf"
 	"github.com/confcal/confcal/internal/schedule"
 	"github.com/confcal/confcal/internal/store"
 	"github.com/confcal/confcal/internal/store/sqlite"
@@ -34,7 +35,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	logOut := newLogWriter(stderr, 200*time.Millisecond)
+	logOut := logbuf.New(stderr, 200*time.Millisecond)
 	defer logOut.Close()
 	log := cfg.Logger(logOut)
 	st, err := openStore(ctx, &cfg)

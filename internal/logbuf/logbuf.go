@@ -1,4 +1,6 @@
-package main
+// Package logbuf buffers log output for a server whose access log would otherwise cost a
+// system call per request.
+package logbuf
 
 import (
 	"bufio"
@@ -7,18 +9,19 @@ import (
 	"time"
 )
 
-// logWriter buffers log output and flushes it every interval, when the buffer fills, and on
+// Writer buffers log output and flushes it every interval, when the buffer fills, and on
 // Close. At feed-serving rates a write system call per access-log line costs more than
 // serving the feed; the price is that a crash may lose the last interval of log lines.
-type logWriter struct {
+type Writer struct {
 	mu   sync.Mutex
 	buf  *bufio.Writer
 	stop chan struct{}
 	done chan struct{}
 }
 
-func newLogWriter(w io.Writer, interval time.Duration) *logWriter {
-	lw := &logWriter{buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+// New returns a Writer over w that flushes every interval.
+func New(w io.Writer, interval time.Duration) *Writer {
+	lw := &Writer{buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(lw.done)
 		t := time.NewTicker(interval)
@@ -36,20 +39,21 @@ func newLogWriter(w io.Writer, interval time.Duration) *logWriter {
 	return lw
 }
 
-func (lw *logWriter) Write(p []byte) (int, error) {
+// Write buffers p.
+func (lw *Writer) Write(p []byte) (int, error) {
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	return lw.buf.Write(p)
 }
 
-func (lw *logWriter) flush() {
+func (lw *Writer) flush() {
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
 	lw.buf.Flush()
 }
 
 // Close flushes what is left and stops the flusher.
-func (lw *logWriter) Close() error {
+func (lw *Writer) Close() error {
 	close(lw.stop)
 	<-lw.done
 	return nil

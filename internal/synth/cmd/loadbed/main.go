@@ -1,0 +1,116 @@
+// Command loadbed serves, side by side in one process, a personal feed through confcal's
+// whole HTTP stack (real SQLite store, catalog, schedule service, buffered access log) and
+// a bare net/http handler writing the same bytes from memory, so that a load generator can
+// compare the two on the same binary, heap and garbage collector. It prints one line:
+//
+//	CONFCAL_URL BARE_URL BARE_HEADERS_URL
+//
+// where the third serves the same bytes with every header of confcal's response. It
+// listens on 127.0.0.1 only and stops after -for.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/confcal/confcal/handlers"
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/logbuf"
+	"github.com/confcal/confcal/internal/schedule"
+	"github.com/confcal/confcal/internal/store/sqlite"
+	"github.com/confcal/confcal/internal/synth"
+)
+
+func main() {
+	sessions := flag.Int("sessions", 300, "sessions in the synthetic event")
+	stars := flag.Int("stars", 10, "sessions in the personal schedule")
+	accessLog := flag.String("access-log", os.DevNull, "file for confcal's access log")
+	life := flag.Duration("for", 10*time.Minute, "stop after this long")
+	flag.Parse()
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "loadbed")
+	check(err)
+	defer os.RemoveAll(dir)
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "confcal.db"))
+	check(err)
+	ev := synth.Event(synth.Options{Sessions: *sessions, Tracks: 8, Days: 2})
+	_, err = catalog.Publish(ctx, st, ev, time.Now())
+	check(err)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logFile, err := os.Create(*accessLog)
+	check(err)
+	logOut := logbuf.New(logFile, 200*time.Millisecond)
+	defer logOut.Close()
+
+	confcalLn, bareLn, sameLn := listen(), listen(), listen()
+	base := "http://" + confcalLn.Addr().String()
+	cat := catalog.New(st, base, time.Now, quiet)
+	_, err = cat.Refresh(ctx)
+	check(err)
+	svc := schedule.NewService(st, cat, time.Now)
+	h, err := handlers.New(handlers.Deps{Agenda: cat, Schedules: svc, Store: st, BaseURL: base, Log: quiet,
+		Access: handlers.NewAccessLog(logOut, false)})
+	check(err)
+	var ids []string
+	for i := 0; i < *stars; i++ {
+		ids = append(ids, ev.Sessions[i*len(ev.Sessions) / *stars].ID)
+	}
+	created, err := svc.Create(ctx, ev.Slug, ids, nil)
+	check(err)
+	feedPath := "/feeds/" + created.FeedToken + ".ics"
+
+	// The bare handlers write exactly the bytes of confcal's response body.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", feedPath, nil))
+	if rec.Code != http.StatusOK {
+		log.Fatalf("feed answered %d", rec.Code)
+	}
+	body, headers := rec.Body.Bytes(), rec.Header().Clone()
+	length := strconv.Itoa(len(body))
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Content-Type"] = []string{"text/calendar; charset=utf-8"}
+		w.Header()["Content-Length"] = []string{length}
+		w.Write(body)
+	})
+	same := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range headers {
+			w.Header()[k] = v
+		}
+		w.Write(body)
+	})
+	go serve(confcalLn, h)
+	go serve(bareLn, bare)
+	go serve(sameLn, same)
+	fmt.Printf("%s%s http://%s/feed.ics http://%s/feed.ics\n", base, feedPath, bareLn.Addr(), sameLn.Addr())
+	time.Sleep(*life)
+}
+
+// serve uses the same server settings as confcal serve.
+func serve(ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	log.Fatal(srv.Serve(ln))
+}
+
+func listen() net.Listener {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	return ln
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
