@@ -1,0 +1,46 @@
+package logbuf
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+	"time"
+)
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestFlushes(t *testing.T) {
+	var out syncBuf
+	w := New(&out, 20*time.Millisecond)
+	w.Write([]byte("one\n"))
+	if out.String() != "" {
+		t.Fatal("written through at once; want buffered")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for out.String() != "one\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("not flushed by the interval: %q", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	w.Write([]byte("two\n"))
+	w.Close()
+	if out.String() != "one\ntwo\n" {
+		t.Fatalf("Close did not flush: %q", out.String())
+	}
+}
