@@ -24,13 +24,24 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
-func TestFlushes(t *testing.T) {
+// Lines wait in the buffer until the interval or Close.
+func TestBuffersUntilClose(t *testing.T) {
 	var out syncBuf
-	w := New(&out, 20*time.Millisecond)
+	w := New(&out, time.Hour)
 	w.Write([]byte("one\n"))
 	if out.String() != "" {
 		t.Fatal("written through at once; want buffered")
 	}
+	w.Close()
+	if out.String() != "one\n" {
+		t.Fatalf("Close did not flush: %q", out.String())
+	}
+}
+
+func TestFlushesEveryInterval(t *testing.T) {
+	var out syncBuf
+	w := New(&out, 20*time.Millisecond)
+	w.Write([]byte("one\n"))
 	deadline := time.Now().Add(5 * time.Second)
 	for out.String() != "one\n" {
 		if time.Now().After(deadline) {
