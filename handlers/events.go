@@ -45,19 +45,16 @@ type eventSummary struct {
 
 func (r *eventRoutes) list(c *gin.Context) {
 	out := []eventSummary{}
-	var modified time.Time
-	for _, s := range r.agenda.All() {
+	snaps := r.agenda.All()
+	for _, s := range snaps {
 		e := s.Event
 		out = append(out, eventSummary{
 			Slug: e.Slug, Name: e.Name, TimeZone: e.TimeZone, StartDate: e.StartDate, EndDate: e.EndDate,
 			Revision: s.Revision, URL: s.PageURL(), APIURL: s.BaseURL + "/api/v1/events/" + e.Slug,
 			FeedURL: s.PageURL() + "/calendar.ics",
 		})
-		if s.CreatedAt.After(modified) {
-			modified = s.CreatedAt
-		}
 	}
-	r.writeJSON(c, gin.H{"events": out}, modified)
+	r.writeJSON(c, gin.H{"events": out}, lastChange(snaps))
 }
 
 func (r *eventRoutes) event(c *gin.Context) {
@@ -117,6 +114,17 @@ func (r *eventRoutes) writeJSON(c *gin.Context, v any, modified time.Time) {
 		return
 	}
 	writeBody(c, catalog.NewBody(data, modified), jsonType, cachePublicJSON)
+}
+
+// lastChange is when the newest of the snapshots' revisions was written.
+func lastChange(snaps []*catalog.Snapshot) time.Time {
+	var t time.Time
+	for _, s := range snaps {
+		if s.CreatedAt.After(t) {
+			t = s.CreatedAt
+		}
+	}
+	return t
 }
 
 // snapshot returns the snapshot named by the :event path parameter.

@@ -30,13 +30,7 @@ func (r *pageRoutes) index(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
-	var modified time.Time
-	for _, s := range snaps {
-		if s.CreatedAt.After(modified) {
-			modified = s.CreatedAt
-		}
-	}
-	r.html(c, buf.Bytes(), modified)
+	r.html(c, buf.Bytes(), lastChange(snaps))
 }
 
 func (r *pageRoutes) event(c *gin.Context) {

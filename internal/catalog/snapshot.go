@@ -40,10 +40,10 @@ type Snapshot struct {
 	nFiltered  atomic.Int32
 	items      map[string]*feed.Item // by session id: what feeds may carry
 	keys       map[string]itemKey    // by session id: the inputs an item was rendered from
-	starts     map[string]time.Time
-	order      []string // ids of items by start time, then id
-	header     []byte   // event feed header
-	personal   []byte   // personal feed header
+	placed     map[string]placement  // by session id: when and on which track its item runs
+	order      []string              // ids of items by start time, then id
+	header     []byte                // event feed header
+	personal   []byte                // personal feed header
 	nextExpiry time.Time
 }
 
@@ -77,7 +77,7 @@ func Render(ev *agenda.Event, ledger agenda.Ledger, revision int, created time.T
 	s := &Snapshot{
 		Event: ev, Revision: revision, CreatedAt: created, Gen: generations.Add(1),
 		Ledger: ledger, BaseURL: strings.TrimRight(baseURL, "/"), Zone: ev.Zone(),
-		items: map[string]*feed.Item{}, keys: map[string]itemKey{}, starts: map[string]time.Time{},
+		items: map[string]*feed.Item{}, keys: map[string]itemKey{}, placed: map[string]placement{},
 	}
 	if prev != nil && prev.BaseURL != s.BaseURL {
 		prev = nil
@@ -116,12 +116,7 @@ func (s *Snapshot) renderItems(now time.Time, prev *Snapshot) {
 	for id := range s.items {
 		s.order = append(s.order, id)
 	}
-	slices.SortFunc(s.order, func(a, b string) int {
-		if c := s.starts[a].Compare(s.starts[b]); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
+	slices.SortFunc(s.order, s.byStart)
 }
 
 // itemKey is everything a rendered item depends on. Tombstones have content 0: they are
@@ -141,7 +136,7 @@ func (s *Snapshot) add(se agenda.Session, e agenda.Entry, cancelled bool, conten
 		s.items[se.ID] = feed.Render(s.Event, feed.Session{Session: se, Entry: e, Cancelled: cancelled, PageURL: s.SessionURL(se.ID)})
 	}
 	s.keys[se.ID] = key
-	s.starts[se.ID] = se.Start
+	s.placed[se.ID] = placement{start: se.Start, track: se.TrackID}
 }
 
 func (s *Snapshot) reusable(id string, key itemKey) (*feed.Item, bool) {
@@ -213,10 +208,10 @@ func (s *Snapshot) filteredFeed(f Filter) *Body {
 	loc := s.Zone
 	var ids []string
 	for _, id := range s.order {
-		if f.Day != "" && s.starts[id].In(loc).Format(time.DateOnly) != f.Day {
+		if f.Day != "" && s.placed[id].start.In(loc).Format(time.DateOnly) != f.Day {
 			continue
 		}
-		if len(f.Tracks) > 0 && !slices.Contains(f.Tracks, s.trackOf(id)) {
+		if len(f.Tracks) > 0 && !slices.Contains(f.Tracks, s.placed[id].track) {
 			continue
 		}
 		if len(f.IDs) > 0 && !slices.Contains(f.IDs, id) {
@@ -248,14 +243,19 @@ func (s *Snapshot) filterName(f Filter) string {
 	return strings.Join(parts, " · ")
 }
 
-func (s *Snapshot) trackOf(id string) string {
-	if se, ok := s.Event.Session(id); ok {
-		return se.TrackID
+// placement is where an item sits: the session as rendered, which for a tombstone is its
+// last scheduled version.
+type placement struct {
+	start time.Time
+	track string
+}
+
+// byStart orders item ids by start time, then id, the order feeds list sessions in.
+func (s *Snapshot) byStart(a, b string) int {
+	if c := s.placed[a].start.Compare(s.placed[b].start); c != 0 {
+		return c
 	}
-	if e := s.Ledger[id]; e.Tombstone != nil {
-		return e.Tombstone.TrackID
-	}
-	return ""
+	return strings.Compare(a, b)
 }
 
 // PersonalFeed assembles a personal feed: the chosen sessions, busy, with the reminder.
@@ -267,12 +267,7 @@ func (s *Snapshot) PersonalFeed(ids []string, alarmMinutes int) *Body {
 			chosen = append(chosen, id)
 		}
 	}
-	slices.SortFunc(chosen, func(a, b string) int {
-		if c := s.starts[a].Compare(s.starts[b]); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
+	slices.SortFunc(chosen, s.byStart)
 	return s.assemble(s.personal, chosen, feed.Options{Busy: true, AlarmMinutes: alarmMinutes})
 }
 
