@@ -16,20 +16,30 @@ go build -o "$work/loadbed" ./internal/synth/cmd/loadbed
 (cd "$work" && GOBIN="$work" GOFLAGS= go install github.com/tsenart/vegeta/v12@v12.13.0)
 budget=$(( (rounds * 3 + 3) * (secs + 2) + 60 ))
 "${server[@]}" "$work/loadbed" -for "${budget}s" -access-log "$work/access.log" > "$work/urls" &
+pid=$!
+tck=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }  # server user+system ticks
 for _ in $(seq 100); do [ -s "$work/urls" ] && break; sleep 0.1; done
 read -r confcal bare same < "$work/urls"
 echo "feed: $(curl -fs "$bare" | wc -c) bytes; $(nproc) cores; pinned: ${server[*]:-no}; $(go version)"
 echo "== throughput (wrk -t1 -c32 -d${secs}s), alternating"
-declare -A sum
+declare -A sum reqs ticks
 for round in $(seq "$rounds"); do
   for target in "confcal $confcal" "bare $bare" "bare+headers $same"; do
     set -- $target
-    rps=$("${client[@]}" wrk -t1 -c32 -d"${secs}s" "$2" | awk '/Requests\/sec/ {print $2}')
+    t0=$(cpu)
+    out=$("${client[@]}" wrk -t1 -c32 -d"${secs}s" "$2")
+    t1=$(cpu)
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    n=$(awk '/requests in/ {print $1}' <<<"$out")
     sum[$1]=$(echo "${sum[$1]:-0} + $rps" | bc)
-    echo "round $round  $1  ${rps} req/s"
+    reqs[$1]=$(( ${reqs[$1]:-0} + n )); ticks[$1]=$(( ${ticks[$1]:-0} + t1 - t0 ))
+    echo "round $round  $1  ${rps} req/s  $(echo "scale=1; ($t1 - $t0) * 1000000 / $tck / $n" | bc) µs server CPU per request"
   done
 done
-for k in confcal bare bare+headers; do echo "mean $k $(echo "${sum[$k]} / $rounds" | bc)"; done
+for k in confcal bare bare+headers; do
+  echo "mean $k $(echo "${sum[$k]} / $rounds" | bc) req/s, $(echo "scale=1; ${ticks[$k]} * 1000000 / $tck / ${reqs[$k]}" | bc) µs server CPU per request"
+done
 echo "ratio confcal/bare $(echo "scale=3; ${sum[confcal]} / ${sum[bare]}" | bc)"
 echo "ratio confcal/bare+headers $(echo "scale=3; ${sum[confcal]} / ${sum[bare+headers]}" | bc)"
 echo "== latency at a fixed ${rate} req/s (vegeta, ${secs}s)"
