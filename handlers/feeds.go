@@ -82,6 +82,11 @@ func (r *feedRoutes) personal(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
+	// ?download=1 is the widget's "Download .ics": a cross-origin <a download> is ignored by
+	// browsers, so the server asks for the download.
+	if c.Request.URL.RawQuery != "" && c.Query("download") != "" {
+		c.Header("Content-Disposition", `attachment; filename="my-schedule.ics"`)
+	}
 	writeBody(c, body, calendarType, cachePrivate)
 }
 

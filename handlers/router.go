@@ -27,6 +27,10 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	scripts, err := newScriptRoutes(time.Now())
+	if err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.RedirectTrailingSlash = false
@@ -46,6 +50,9 @@ func New(d Deps) (http.Handler, error) {
 	read(r, "/", page.index)
 	read(r, "/events/:event", page.event)
 	read(r, "/assets/agenda.css", page.stylesheet)
+	read(r, "/widget.js", scripts.latest)
+	read(r, "/widget/:file", scripts.pinned)
+	read(r, "/embed.js", scripts.embedJS)
 	read(r, "/events/:event/calendar.ics", feeds.calendar)
 	read(r, "/events/:event/tracks/:file", feeds.track)
 	read(r, "/events/:event/sessions/:file", feeds.session)

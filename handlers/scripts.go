@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/widget"
+)
+
+var (
+	jsType = []string{"text/javascript; charset=utf-8"}
+	// widget.js is the URL sponsors paste: short enough that a fix reaches them soon.
+	cacheScript = []string{"public, max-age=300, stale-while-revalidate=3600"}
+	// /widget/{hash}.js never changes: pinned versions are cached for good.
+	cacheImmutable = []string{"public, max-age=31536000, immutable"}
+	anyOrigin      = []string{"*"}
+	noSniff        = []string{"nosniff"}
+)
+
+// scriptRoutes serve the widget and the embeds' resize script, built at start.
+type scriptRoutes struct {
+	widget, embed *catalog.Body
+	hash          string
+}
+
+func newScriptRoutes(now time.Time) (*scriptRoutes, error) {
+	w, e, err := widget.Build()
+	if err != nil {
+		return nil, err
+	}
+	return &scriptRoutes{widget: catalog.NewBody(w.JS, now), embed: catalog.NewBody(e.JS, now), hash: w.Hash}, nil
+}
+
+// WidgetPath is the content-hashed, immutable URL path of the current widget.
+func (r *scriptRoutes) WidgetPath() string { return "/widget/" + r.hash + ".js" }
+
+func (r *scriptRoutes) latest(c *gin.Context) { r.write(c, r.widget, cacheScript) }
+
+func (r *scriptRoutes) embedJS(c *gin.Context) { r.write(c, r.embed, cacheScript) }
+
+// pinned serves /widget/{hash}.js; only the current hash exists.
+func (r *scriptRoutes) pinned(c *gin.Context) {
+	if c.Param("file") != r.hash+".js" {
+		fail(c, nil, notFound("no such widget version; the current one is "+r.WidgetPath()))
+		return
+	}
+	r.write(c, r.widget, cacheImmutable)
+}
+
+// write sends a script. CORS lets pages load it with crossorigin and Subresource Integrity.
+func (r *scriptRoutes) write(c *gin.Context, b *catalog.Body, cache []string) {
+	h := c.Writer.Header()
+	h["Access-Control-Allow-Origin"] = anyOrigin
+	h["X-Content-Type-Options"] = noSniff
+	writeBody(c, b, jsType, cache)
+}

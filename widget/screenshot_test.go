@@ -1,0 +1,44 @@
+package widget_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// TestScreenshots renders the agenda, a speaker card and the subscribe panel in light and
+// dark, and writes them to docs/screenshots for the README (go test ./widget -run
+// Screenshots -screenshots).
+func TestScreenshots(t *testing.T) {
+	if os.Getenv("CONFCAL_SCREENSHOTS") == "" {
+		t.Skip("set CONFCAL_SCREENSHOTS=1 to write docs/screenshots")
+	}
+	svc := newService(t)
+	site := newHost(t, svc.URL, strictCSP, nil)
+	out := filepath.Join("..", "docs", "screenshots")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, scheme := range []string{"light", "dark"} {
+		tb := newTab(t)
+		if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		tb.open(site.URL + "/elements.html")
+		tb.wait("agenda", shadowText("confcal-agenda")+`.includes("You’re Doing it All Wrong")`)
+		for name, sel := range map[string]string{"agenda": "confcal-agenda", "speaker": "confcal-speaker", "speakers": "confcal-speakers"} {
+			png, err := chromedp.Run(tb.ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, name+"-"+scheme+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -1,0 +1,26 @@
+// <confcal-session event="…" session="…">: one session as a card, with its time in the
+// visitor's zone, speakers, abstract, star and add-to-calendar link.
+import { Base } from './base.js'
+import { h } from './dom.js'
+import { hosted } from './api.js'
+import { refresh } from './stars.js'
+import { sessionItem, trackStars, syncStars } from './view.js'
+
+export class Session extends Base {
+  static get attrs() {
+    return ['session']
+  }
+
+  render(data) {
+    const s = data.byId.get(this.session)
+    if (!s) throw Object.assign(new Error('unknown session'), { status: 404 })
+    this.items = new Map()
+    refresh(data.event.slug)
+    trackStars(this)
+    const el = h('div', { class: 'w' },
+      h('ul', null, sessionItem(this, s, { heading: 'h3', time: true, abstract: true })),
+      h('p', { class: 'mu' }, data.event.name + ' · ', h('a', { href: hosted(data.event.slug, 'session-' + s.id), text: 'Full agenda' })))
+    syncStars(this)
+    return el
+  }
+}
