@@ -115,7 +115,7 @@ func newHost(t testing.TB, api string, csp string, vars map[string]string) *host
 
 func (h *host) page(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/")
-	if name == "favicon.ico" {
+	if name == "favicon.ico" || name == "csp-report" {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}

@@ -26,7 +26,10 @@ export class Agenda extends Base {
     this.q = this.q || { track: this.track, day: this.day, text: '' }
     const zone = this.zone
     const first = data.sessions.find((s) => s.startMs >= 0)
-    const zoneText = first ? zoneName(first.startMs, this.loc, zone) : ''
+    // "Pacific Daylight Time (PDT)": browsers name some zones by old ids (Asia/Calcutta).
+    const at = first ? first.startMs : Date.now()
+    const long = zoneName(at, this.loc, zone, true)
+    const short = zoneName(at, this.loc, zone)
     const other = this.eventZone ? 'your time zone' : 'event time (' + ev.timeZone + ')'
     this.status = h('p', { class: 'mu', role: 'status', 'aria-live': 'polite' })
     this.mine = h('button', { class: 'btn', type: 'button', part: 'button', 'aria-expanded': 'false', onclick: () => this.toggle() })
@@ -35,7 +38,7 @@ export class Agenda extends Base {
     const el = h('div', { class: 'w' },
       h('header', { part: 'header' },
         h('h2', { text: ev.name }),
-        h('p', { class: 'mu' }, 'Times in ' + (this.eventZone ? 'event time: ' : 'your time zone: ') + zone + (zoneText && zoneText !== zone ? ' (' + zoneText + ') ' : ' '),
+        h('p', { class: 'mu' }, 'Times in ' + (this.eventZone ? 'event time: ' : 'your time zone: ') + long + (short !== long ? ' (' + short + ') ' : ' '),
           h('button', { class: 'btn', type: 'button', part: 'button', 'aria-pressed': String(!!this.eventZone),
             text: 'Show ' + other, onclick: () => { this.eventZone = !this.eventZone; this.show(this.render(data)) } }))),
       notice(this, ev.slug),

@@ -45,9 +45,9 @@ export function dayLabel(ms, locale, zone) {
   return fmt(locale, zone, { weekday: 'long', month: 'long', day: 'numeric' }).format(ms)
 }
 
-/** zoneName is the short name of a zone at an instant ("PDT", "GMT+5:30"). */
-export function zoneName(ms, locale, zone) {
-  const part = fmt(locale, zone, { hour: 'numeric', timeZoneName: 'short' }).formatToParts(ms).find((x) => x.type === 'timeZoneName')
+/** zoneName is the name of a zone at an instant: short ("PDT", "GMT+5:30") or long. */
+export function zoneName(ms, locale, zone, long) {
+  const part = fmt(locale, zone, { hour: 'numeric', timeZoneName: long ? 'long' : 'short' }).formatToParts(ms).find((x) => x.type === 'timeZoneName')
   return part ? part.value : zone
 }
 

@@ -1,0 +1,89 @@
+package widget_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/confcal/confcal/internal/bundled"
+	"github.com/confcal/confcal/internal/synth"
+)
+
+// The widget on the worst host page we could write: strict CSP, a CSS reset of
+// everything, a huge root font, an AMD define, Prototype-style patched built-ins, a <base
+// href> to another site, and the script included twice.
+func TestHostileHostPage(t *testing.T) {
+	svc := newService(t)
+	site := newHost(t, svc.URL, strictCSP, nil)
+	tb := newTab(t)
+	tb.open(site.URL + "/hostile.html")
+	tb.wait("agenda", shadowText("confcal-agenda")+`.includes("You’re Doing it All Wrong")`)
+	tb.wait("speaker card", shadowText("confcal-speaker")+`.includes("Andy Pavlo")`)
+
+	// Visible and laid out in spite of the reset: the host box is a block with a size,
+	// its font size is the widget's own, not the page's 48px or 3px.
+	box := value[map[string]any](tb, `(() => {
+		const el = document.querySelector("confcal-agenda"), cs = getComputedStyle(el)
+		const r = el.getBoundingClientRect()
+		const title = el.shadowRoot.querySelector("h5"), ts = getComputedStyle(title)
+		return {display: cs.display, visibility: cs.visibility, fontSize: cs.fontSize, width: r.width, height: r.height,
+			titleDisplay: ts.display, transform: ts.textTransform, titleColor: ts.color}
+	})()`)
+	if box["display"] != "block" || box["visibility"] != "visible" || box["fontSize"] != "16px" {
+		t.Errorf("host box styles leaked in: %v", box)
+	}
+	if w, _ := box["width"].(float64); w < 300 {
+		t.Errorf("agenda is %v px wide", box["width"])
+	}
+	if h, _ := box["height"].(float64); h < 300 {
+		t.Errorf("agenda is %v px high", box["height"])
+	}
+	if box["titleDisplay"] != "block" || box["transform"] != "none" {
+		t.Errorf("page rules reached inside the shadow root: %v", box)
+	}
+
+	// Starring works: the request body survives the patched toJSON, and the API origin
+	// came from the script's src, not from <base href>.
+	star(tb, keynote)
+	tb.wait("schedule saved", `(localStorage.getItem("confcal:v1") || "").includes("`+keynote+`")`)
+	if saved := value[string](tb, `localStorage.getItem("confcal:v1")`); !strings.HasPrefix(saved, svc.URL+" "+bundled.Slug+" ") {
+		t.Errorf("saved schedule %q is not keyed by the API origin", saved)
+	}
+	// The second copy of the script defined nothing twice (that would throw).
+	if errs := tb.errors(); len(errs) > 0 {
+		t.Errorf("console errors or CSP violations:\n%s", strings.Join(errs, "\n"))
+	}
+	if n := value[int](tb, `document.querySelectorAll("confcal-agenda").length`); n != 1 {
+		t.Errorf("%d agendas", n)
+	}
+}
+
+// Agenda text is never markup: a title that would run script renders as text.
+func TestHostileTextRendersAsText(t *testing.T) {
+	ev := synth.Hostile()
+	svc := newService(t, ev)
+	site := newHost(t, svc.URL, strictCSP, map[string]string{"EVENT": ev.Slug, "SESSION": "xss", "SPEAKER": "eve", "SPEAKER2": "eve"})
+	tb := newTab(t)
+	value[any](tb, `0`)
+	tb.open(site.URL + "/elements.html")
+	tb.wait("agenda", shadowText("confcal-agenda")+`.includes("onerror=alert(1)")`)
+	tb.wait("session card", shadowText("confcal-session")+`.includes("onerror=alert(1)")`)
+	tb.wait("speaker", shadowText("confcal-speaker")+`.includes("O'Hacker")`)
+	for _, sel := range []string{"confcal-agenda", "confcal-session", "confcal-speaker", "confcal-speakers", "confcal-schedule"} {
+		n := value[int](tb, `document.querySelector("`+sel+`").shadowRoot.querySelectorAll("img:not([part]), script, b, i").length`)
+		if n != 0 {
+			t.Errorf("%s: agenda text became %d elements", sel, n)
+		}
+	}
+	title := value[string](tb, agendaRoot()+`.querySelector('[data-id="xss"] h5').textContent`)
+	if title != synth.HostileTitle {
+		t.Errorf("title = %q, want %q", title, synth.HostileTitle)
+	}
+	// A speaker link whose URL is not http(s) would be text; this one is https and stays
+	// a link with its text as text.
+	if fired := value[bool](tb, `!!window.__xss`); fired {
+		t.Error("script from agenda data ran")
+	}
+	if errs := tb.errors(); len(errs) > 0 {
+		t.Errorf("page errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
