@@ -3,6 +3,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,11 +24,11 @@ type Deps struct {
 
 // New returns the HTTP handler with every route of the public contract.
 func New(d Deps) (http.Handler, error) {
-	renderer, err := pages.New()
+	scripts, err := newScriptRoutes(time.Now())
 	if err != nil {
 		return nil, err
 	}
-	scripts, err := newScriptRoutes(time.Now())
+	renderer, err := pages.New(scripts.WidgetPath())
 	if err != nil {
 		return nil, err
 	}
@@ -42,6 +43,7 @@ func New(d Deps) (http.Handler, error) {
 	schedules := &scheduleRoutes{agenda: d.Agenda, schedules: d.Schedules, baseURL: d.BaseURL, log: d.Log}
 	page := &pageRoutes{agenda: d.Agenda, pages: renderer, css: catalog.NewBody(pages.CSS(), time.Now()), log: d.Log}
 	health := &healthRoutes{agenda: d.Agenda, db: d.Store}
+	oembed := &oembedRoutes{agenda: d.Agenda, baseURL: d.BaseURL, log: d.Log}
 
 	read := func(g gin.IRoutes, path string, h gin.HandlerFunc) {
 		g.GET(path, h)
@@ -55,7 +57,19 @@ func New(d Deps) (http.Handler, error) {
 	read(r, "/embed.js", scripts.embedJS)
 	read(r, "/events/:event/calendar.ics", feeds.calendar)
 	read(r, "/events/:event/tracks/:file", feeds.track)
-	read(r, "/events/:event/sessions/:file", feeds.session)
+	read(r, "/events/:event/sessions/:file", func(c *gin.Context) {
+		// One path segment holds either the session's page or its .ics download.
+		if strings.HasSuffix(c.Param("file"), ".ics") {
+			feeds.session(c)
+		} else {
+			page.session(c)
+		}
+	})
+	read(r, "/events/:event/speakers/:id", page.speaker)
+	read(r, "/events/:event/speakers/:id/card.svg", page.card)
+	read(r, "/embed/:event/:kind", page.embed)
+	read(r, "/embed/:event/:kind/:id", page.embed)
+	read(r, "/oembed", oembed.serve)
 	read(r, "/feeds/:file", feeds.personal)
 	read(r, "/healthz", health.healthz)
 	read(r, "/readyz", health.readyz)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -25,16 +26,18 @@ func CSS() []byte { return css }
 
 // Renderer renders pages.
 type Renderer struct {
-	tmpl *template.Template
+	tmpl      *template.Template
+	widgetURL string
 }
 
-// New parses the embedded templates.
-func New() (*Renderer, error) {
+// New parses the embedded templates. widgetURL is the path of the widget script that
+// enhances the hosted pages.
+func New(widgetURL string) (*Renderer, error) {
 	t, err := template.New("").Funcs(template.FuncMap{"paragraphs": paragraphs, "webcal": webcal}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	return &Renderer{tmpl: t}, nil
+	return &Renderer{tmpl: t, widgetURL: widgetURL}, nil
 }
 
 // Index renders the list of events.
@@ -51,7 +54,96 @@ func (r *Renderer) Index(w io.Writer, snaps []*catalog.Snapshot) error {
 
 // Agenda renders an event's hosted agenda page.
 func (r *Renderer) Agenda(w io.Writer, s *catalog.Snapshot) error {
-	return r.tmpl.ExecuteTemplate(w, "agenda.html", newAgendaView(s))
+	v := newAgendaView(s)
+	v.WidgetURL = r.widgetURL
+	return r.tmpl.ExecuteTemplate(w, "agenda.html", v)
+}
+
+// openGraph is what link previews (and oEmbed discovery) read from a page.
+type openGraph struct {
+	Site, Title, Description, URL, OEmbed string
+}
+
+func newOpenGraph(s *catalog.Snapshot, title, description, pageURL string) openGraph {
+	return openGraph{Site: s.Event.Name, Title: title, Description: excerpt(description, 200), URL: pageURL,
+		OEmbed: s.BaseURL + "/oembed?" + url.Values{"url": {pageURL}, "format": {"json"}}.Encode()}
+}
+
+// Session renders the hosted page of one session.
+func (r *Renderer) Session(w io.Writer, s *catalog.Snapshot, id string) error {
+	se, ok := s.Event.Session(id)
+	if !ok {
+		return agenda.ErrNotFound
+	}
+	v := newSessionView(s, se)
+	desc := se.Abstract
+	if v.When != "" {
+		desc = v.When + ". " + desc
+	}
+	return r.tmpl.ExecuteTemplate(w, "session.html", map[string]any{
+		"Event": s.Event, "Dates": dateRange(s.Event), "PageURL": s.PageURL(), "WidgetURL": r.widgetURL,
+		"Session": v, "OG": newOpenGraph(s, se.Title, desc, v.PageURL),
+	})
+}
+
+// Speaker renders the hosted page of one speaker.
+func (r *Renderer) Speaker(w io.Writer, s *catalog.Snapshot, id string) error {
+	sp, ok := s.Event.Speaker(id)
+	if !ok {
+		return agenda.ErrNotFound
+	}
+	v := newSpeakerView(s, sp)
+	desc := strings.TrimSpace(sp.Title + ". " + sp.Bio)
+	return r.tmpl.ExecuteTemplate(w, "speaker.html", map[string]any{
+		"Event": s.Event, "Dates": dateRange(s.Event), "PageURL": s.PageURL(), "WidgetURL": r.widgetURL,
+		"Speaker": v, "CardURL": v.PageURL + "/card.svg", "OG": newOpenGraph(s, sp.Name+" at "+s.Event.Name, desc, v.PageURL),
+	})
+}
+
+// Embed kinds: what an iframe page shows.
+const (
+	EmbedAgenda  = "agenda"
+	EmbedSession = "sessions"
+	EmbedSpeaker = "speakers"
+)
+
+// Embed renders an iframe page: the agenda, one session or one speaker, without the widget.
+func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string) error {
+	v := map[string]any{"Event": s.Event, "PageURL": s.PageURL()}
+	switch kind {
+	case EmbedAgenda:
+		a := newAgendaView(s)
+		v["Title"], v["Days"], v["TBA"], v["Zone"] = s.Event.Name+" · agenda", a.Days, a.TBA, a.Zone
+	case EmbedSession:
+		se, ok := s.Event.Session(id)
+		if !ok {
+			return agenda.ErrNotFound
+		}
+		v["Title"], v["Session"] = se.Title, newSessionView(s, se)
+	case EmbedSpeaker:
+		sp, ok := s.Event.Speaker(id)
+		if !ok {
+			return agenda.ErrNotFound
+		}
+		sv := newSpeakerView(s, sp)
+		v["Title"], v["Speaker"] = sp.Name, &sv
+	default:
+		return agenda.ErrNotFound
+	}
+	return r.tmpl.ExecuteTemplate(w, "embed.html", v)
+}
+
+// excerpt shortens text to about n characters at a word boundary.
+func excerpt(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if len([]rune(text)) <= n {
+		return text
+	}
+	cut := string([]rune(text)[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
 }
 
 // webcal marks a webcal:// link as safe: html/template only trusts http(s) and mailto, and

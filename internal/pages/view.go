@@ -12,6 +12,9 @@ import (
 
 type agendaView struct {
 	Event     *agenda.Event
+	BaseURL   string
+	WidgetURL string
+	EmbedURL  string
 	Dates     string
 	Zone      string // e.g. "PDT (America/Los_Angeles)"
 	PageURL   string
@@ -41,6 +44,8 @@ type slotView struct {
 
 type sessionView struct {
 	ID, Title, Kind, Track string
+	PageURL                string
+	When, StartISO         string // "Wednesday, October 23 · 08:30–09:00 PDT"; "" when TBA
 	Abstract               string
 	Cancelled              bool
 	Speakers               []speakerRef
@@ -50,16 +55,17 @@ type sessionView struct {
 }
 
 type speakerRef struct {
-	ID, Name, Title string
+	ID, Name, Title, PageURL string
 }
 
 type speakerView struct {
 	agenda.Speaker
+	PageURL  string
 	Sessions []sessionRef
 }
 
 type sessionRef struct {
-	ID, Title string
+	ID, Title, PageURL string
 }
 
 func newAgendaView(s *catalog.Snapshot) agendaView {
@@ -67,6 +73,7 @@ func newAgendaView(s *catalog.Snapshot) agendaView {
 	loc := s.Zone
 	v := agendaView{
 		Event: ev, Dates: dateRange(ev), PageURL: s.PageURL(), APIURL: s.BaseURL + "/api/v1/events/" + ev.Slug,
+		BaseURL: s.BaseURL, EmbedURL: s.BaseURL + "/embed/" + ev.Slug + "/agenda",
 		Subscribe: feed.SubscribeLinks(s.PageURL()+"/calendar.ics", ev.Name),
 	}
 	first, _ := time.Parse(time.DateOnly, ev.StartDate)
@@ -82,16 +89,24 @@ func newAgendaView(s *catalog.Snapshot) agendaView {
 		}
 	}
 	for _, sp := range ev.Speakers {
-		sv := speakerView{Speaker: sp}
-		for _, se := range ev.Sessions {
-			if slices.Contains(se.SpeakerIDs, sp.ID) {
-				sv.Sessions = append(sv.Sessions, sessionRef{ID: se.ID, Title: se.Title})
-			}
-		}
-		v.Speakers = append(v.Speakers, sv)
+		v.Speakers = append(v.Speakers, newSpeakerView(s, sp))
 	}
 	return v
 }
+
+func newSpeakerView(s *catalog.Snapshot, sp agenda.Speaker) speakerView {
+	sv := speakerView{Speaker: sp, PageURL: speakerURL(s, sp.ID)}
+	for _, se := range s.Event.Sessions {
+		if slices.Contains(se.SpeakerIDs, sp.ID) {
+			sv.Sessions = append(sv.Sessions, sessionRef{ID: se.ID, Title: se.Title, PageURL: sessionURL(s, se.ID)})
+		}
+	}
+	return sv
+}
+
+// sessionURL and speakerURL are the hosted pages of one session and one speaker.
+func sessionURL(s *catalog.Snapshot, id string) string { return s.PageURL() + "/sessions/" + id }
+func speakerURL(s *catalog.Snapshot, id string) string { return s.PageURL() + "/speakers/" + id }
 
 // days lays the scheduled sessions out by day and time slot, in the event's zone. Every day
 // of the event appears, even before its sessions are announced.
@@ -135,8 +150,13 @@ func newSlot(se agenda.Session, loc *time.Location) slotView {
 func newSessionView(s *catalog.Snapshot, se agenda.Session) sessionView {
 	ev := s.Event
 	v := sessionView{
-		ID: se.ID, Title: se.Title, Kind: string(se.Kind), Abstract: se.Abstract,
+		ID: se.ID, Title: se.Title, Kind: string(se.Kind), Abstract: se.Abstract, PageURL: sessionURL(s, se.ID),
 		Cancelled: se.Status == agenda.StatusCancelled, JoinURL: ev.JoinURLFor(se),
+	}
+	if se.Scheduled() {
+		start, end := se.Start.In(s.Zone), se.End.In(s.Zone)
+		v.StartISO = start.Format(time.RFC3339)
+		v.When = start.Format("Monday, January 2 · 15:04") + "–" + end.Format("15:04 MST")
 	}
 	if t, ok := ev.Track(se.TrackID); ok {
 		v.Track = t.Name
@@ -144,7 +164,7 @@ func newSessionView(s *catalog.Snapshot, se agenda.Session) sessionView {
 	var names []string
 	for _, id := range se.SpeakerIDs {
 		sp, _ := ev.Speaker(id)
-		v.Speakers = append(v.Speakers, speakerRef{ID: sp.ID, Name: sp.Name, Title: sp.Title})
+		v.Speakers = append(v.Speakers, speakerRef{ID: sp.ID, Name: sp.Name, Title: sp.Title, PageURL: speakerURL(s, sp.ID)})
 		names = append(names, sp.Name)
 	}
 	if s.InFeed(se.ID) {
