@@ -25,6 +25,9 @@ func star(tb *tab, id string) {
 	tb.t.Helper()
 	btn := agendaRoot() + `.querySelector('[data-id="` + id + `"] .star')`
 	tb.wait("star button of "+id, btn)
+	if value[string](tb, btn+`.getAttribute("aria-pressed")`) == "true" {
+		return // starred in an earlier tab of this origin
+	}
 	value[any](tb, btn+`.click()`)
 	tb.wait(id+" starred", btn+`.getAttribute("aria-pressed") === "true"`)
 }

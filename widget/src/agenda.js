@@ -50,7 +50,15 @@ export class Agenda extends Base {
     this.apply()
     syncStars(this)
     this.count()
+    this.reveal()
     return el
+  }
+
+  /** reveal scrolls to the session a #session-… link points at: fragments do not reach into shadow roots. */
+  reveal() {
+    const m = /^#session-(.+)$/.exec(location.hash)
+    const it = m && this.items.get(decodeURIComponent(m[1]))
+    if (it) requestAnimationFrame(() => it.li.scrollIntoView({ block: 'center' }))
   }
 
   /** days lays sessions out by day and start time in the shown zone; TBA ones last. */

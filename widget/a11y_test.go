@@ -1,0 +1,88 @@
+package widget_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// axeSource is axe-core, installed by .ci/run from tools/axe (pinned by its lock file).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "tools", "axe", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but axe-core is missing (npm ci --prefix tools/axe): %v", err)
+		}
+		t.Skip("axe-core not installed: run npm ci --prefix tools/axe")
+	}
+	return string(src)
+}
+
+type axeViolation struct {
+	ID, Impact, Help string
+	Nodes            []struct{ Target []any }
+}
+
+// axe runs axe-core on one element (shadow roots included) and returns the serious and
+// critical violations.
+func axe(tb *tab, src, selector string) []string {
+	tb.t.Helper()
+	value[bool](tb, src+"\n;true")
+	all := value[[]axeViolation](tb, fmt.Sprintf(`axe.run(document.querySelector(%q), {resultTypes: ["violations"]}).then(r => r.violations)`, selector))
+	var out []string
+	for _, v := range all {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			var where []string
+			for _, n := range v.Nodes {
+				where = append(where, fmt.Sprint(n.Target...))
+			}
+			out = append(out, fmt.Sprintf("%s (%s): %s at %s", v.ID, v.Impact, v.Help, strings.Join(where, "; ")))
+		}
+	}
+	return out
+}
+
+func TestAccessibility(t *testing.T) {
+	src := axeSource(t)
+	svc := newService(t)
+	site := newHost(t, svc.URL, strictCSP, nil)
+	for _, scheme := range []string{"light", "dark"} {
+		t.Run(scheme, func(t *testing.T) {
+			tb := newTab(t)
+			if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			tb.open(site.URL + "/elements.html")
+			tb.wait("agenda", agendaRoot()+`?.querySelector(".star")`)
+			tb.wait("speakers", `document.querySelector("confcal-speakers").shadowRoot.querySelector("li")`)
+			// A star, the subscribe panel open and an overlap note, so they are checked too.
+			star(tb, rust)
+			star(tb, kernel)
+			openPanel(tb)
+			tb.wait("schedule lists stars", `document.querySelector("confcal-schedule").shadowRoot.querySelector("li.s")`)
+			for _, sel := range []string{"confcal-agenda", "confcal-session", "confcal-speaker", "#unannounced", "confcal-speakers", "confcal-schedule"} {
+				if v := axe(tb, src, sel); len(v) > 0 {
+					t.Errorf("%s:\n  %s", sel, strings.Join(v, "\n  "))
+				}
+			}
+		})
+	}
+	// The hosted pages, enhanced.
+	tb := newTab(t)
+	for _, path := range []string{"/events/p99conf-24", "/events/p99conf-24/sessions/" + keynote, "/events/p99conf-24/speakers/liz-rice",
+		"/embed/p99conf-24/agenda"} {
+		tb.open(svc.URL + path)
+		tb.wait("page", `document.readyState === "complete"`)
+		if v := axe(tb, src, "html"); len(v) > 0 {
+			t.Errorf("%s:\n  %s", path, strings.Join(v, "\n  "))
+		}
+	}
+}
