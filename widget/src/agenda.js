@@ -47,10 +47,7 @@ export class Agenda extends Base {
       this.panelBox,
       this.list,
       h('p', { class: 'mu' }, h('a', { href: hosted(ev.slug), text: 'Full agenda and calendar feeds' })))
-    this.apply()
-    syncStars(this)
-    this.count()
-    this.reveal()
+    this.settle()
     return el
   }
 
@@ -61,12 +58,16 @@ export class Agenda extends Base {
     if (it) requestAnimationFrame(() => it.li.scrollIntoView({ block: 'center' }))
   }
 
-  /** days lays sessions out by day and start time in the shown zone; TBA ones last. */
+  /**
+   * days lays sessions out by day and start time in the shown zone, TBA ones last. The
+   * first slots are built at once and the rest after the first paint, in chunks, so a large
+   * agenda shows its first sessions without waiting for the whole DOM.
+   */
   days(data, zone) {
     const out = h('div')
-    let day, slot, dk, sk
-    for (const s of data.sessions) {
-      if (!(s.startMs >= 0)) continue
+    const timed = data.sessions.filter((s) => s.startMs >= 0)
+    let day, ul, dk, sk
+    const place = (s) => {
       const k = dayKey(s.startMs, zone)
       if (k !== dk) {
         dk = k
@@ -76,17 +77,32 @@ export class Agenda extends Base {
       }
       if (s.startMs !== sk) {
         sk = s.startMs
-        const ul = h('ul')
-        slot = h('div', { class: 'slot', part: 'slot' },
-          h('h4', null, h('time', { datetime: iso(s.startMs), text: clock(s.startMs, this.loc, zone) }), ' ' + zoneName(s.startMs, this.loc, zone)), ul)
-        day.append(slot)
+        ul = h('ul')
+        day.append(h('div', { class: 'slot', part: 'slot' },
+          h('h4', null, h('time', { datetime: iso(s.startMs), text: clock(s.startMs, this.loc, zone) }), ' ' + zoneName(s.startMs, this.loc, zone)), ul))
       }
-      slot.lastChild.append(this.item(s, data))
+      ul.append(this.item(s, data))
     }
-    const tba = data.sessions.filter((s) => !(s.startMs >= 0))
-    if (tba.length) out.append(h('section', { part: 'day' }, h('h3', { text: 'To be announced' }), h('div', { class: 'slot' }, h('ul', null, tba.map((s) => this.item(s, data))))))
-    if (!out.firstChild) out.append(h('p', { text: 'The agenda will be announced soon.' }))
+    const build = (from, n) => {
+      if (this.building !== out) return // rendered again meanwhile
+      const to = Math.min(from + n, timed.length)
+      for (let i = from; i < to; i++) place(timed[i])
+      if (to < timed.length) return requestAnimationFrame(() => setTimeout(() => build(to, 80)))
+      const tba = data.sessions.filter((s) => !(s.startMs >= 0))
+      if (tba.length) out.append(h('section', { part: 'day' }, h('h3', { text: 'To be announced' }), h('div', { class: 'slot' }, h('ul', null, tba.map((s) => this.item(s, data))))))
+      if (!out.firstChild) out.append(h('p', { text: 'The agenda will be announced soon.' }))
+      if (this.list === out) this.settle()
+    }
+    this.building = out
+    build(0, 24)
     return out
+  }
+
+  /** settle applies filters, stars and the #session- link once every session is built. */
+  settle() {
+    this.apply()
+    syncStars(this)
+    this.reveal()
   }
 
   item(s, data) {

@@ -28,16 +28,31 @@ export function validZone(zone) {
   }
 }
 
+const memo = new Map()
+
+// once remembers a formatted instant: an agenda has few distinct start times, and Intl
+// formatting dominates the cost of rendering hundreds of sessions.
+function once(key, f) {
+  let v = memo.get(key)
+  if (v === undefined) {
+    v = f()
+    memo.set(key, v)
+  }
+  return v
+}
+
 /** dayKey is the YYYY-MM-DD date of an instant in a zone. */
 export function dayKey(ms, zone) {
-  const p = {}
-  for (const part of fmt('en-US', zone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(ms)) p[part.type] = part.value
-  return p.year + '-' + p.month + '-' + p.day
+  return once('d' + ms + zone, () => {
+    const p = {}
+    for (const part of fmt('en-US', zone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(ms)) p[part.type] = part.value
+    return p.year + '-' + p.month + '-' + p.day
+  })
 }
 
 /** clock is a time of day ("10:00" or "10:00 AM", as the locale writes it). */
 export function clock(ms, locale, zone) {
-  return fmt(locale, zone, { hour: 'numeric', minute: '2-digit' }).format(ms)
+  return once('c' + ms + locale + zone, () => fmt(locale, zone, { hour: 'numeric', minute: '2-digit' }).format(ms))
 }
 
 /** dayLabel is a long date ("Wednesday, October 23"). */
@@ -47,8 +62,10 @@ export function dayLabel(ms, locale, zone) {
 
 /** zoneName is the name of a zone at an instant: short ("PDT", "GMT+5:30") or long. */
 export function zoneName(ms, locale, zone, long) {
-  const part = fmt(locale, zone, { hour: 'numeric', timeZoneName: long ? 'long' : 'short' }).formatToParts(ms).find((x) => x.type === 'timeZoneName')
-  return part ? part.value : zone
+  return once('z' + ms + locale + zone + !!long, () => {
+    const part = fmt(locale, zone, { hour: 'numeric', timeZoneName: long ? 'long' : 'short' }).formatToParts(ms).find((x) => x.type === 'timeZoneName')
+    return part ? part.value : zone
+  })
 }
 
 /** range is "10:00 – 10:30 PDT", with the day when asked. */

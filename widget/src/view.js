@@ -10,6 +10,13 @@ export function paragraphs(text) {
   return String(text || '').split(/\r?\n\s*\r?\n/).map((t) => t.trim()).filter(Boolean).map((t) => h('p', { text: t }))
 }
 
+// abstract is a closed <details> whose paragraphs are built when first opened: hundreds of
+// long abstracts would otherwise double the nodes of a first render.
+function abstract(text) {
+  const d = h('details', { ontoggle: () => d.open && d.childElementCount === 1 && d.append(...paragraphs(text)) }, h('summary', { text: 'Abstract' }))
+  return d
+}
+
 /** when is a <time> range of a session in a zone, or "To be announced". */
 export function when(s, el, withDay) {
   if (!(s.startMs >= 0)) return h('span', { class: 'mu', text: 'Time to be announced' })
@@ -26,6 +33,7 @@ export function speakerLine(s) {
  * heading tag; opts.time adds the time range; opts.abstract adds the abstract.
  */
 export function sessionItem(el, s, opts) {
+  const T = performance.now()
   const ev = el.data.event
   const cancelled = s.status === 'cancelled'
   const starred = stars(ev.slug).has(s.id)
@@ -41,13 +49,14 @@ export function sessionItem(el, s, opts) {
   const warn = h('p', { class: 'warn', hidden: true })
   const meta = [s.kind, s.track && s.track.name, cancelled && 'Cancelled'].filter(Boolean).join(' · ')
   const ics = s.startMs >= 0 && !cancelled ? apiOrigin() + '/events/' + encodeURIComponent(ev.slug) + '/sessions/' + encodeURIComponent(s.id) + '.ics' : ''
+  window.__pre = (window.__pre || 0) + performance.now() - T
   const li = h('li', { class: 's' + (starred ? ' on' : '') + (cancelled ? ' x' : ''), part: 'session', 'data-id': s.id },
     h('p', { class: 'meta', part: 'meta', text: meta }),
     h(opts.heading || 'h5', { part: 'title', text: s.title }),
     opts.time && h('p', { class: 'mu' }, when(s, el, true)),
     s.speakers.length > 0 && h('p', { class: 'by', part: 'speakers', text: speakerLine(s) }),
     warn,
-    opts.abstract && s.abstract && h('details', null, h('summary', { text: 'Abstract' }), paragraphs(s.abstract)),
+    opts.abstract && s.abstract && abstract(s.abstract),
     h('p', { class: 'acts' },
       ics && h('a', { href: ics, text: 'Add to calendar (.ics)' }),
       s.joinUrl && link(s.joinUrl, 'Join')),
