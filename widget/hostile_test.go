@@ -48,6 +48,20 @@ func TestHostileHostPage(t *testing.T) {
 	if saved := value[string](tb, `localStorage.getItem("confcal:v1")`); !strings.HasPrefix(saved, svc.URL+" "+bundled.Slug+" ") {
 		t.Errorf("saved schedule %q is not keyed by the API origin", saved)
 	}
+	// Nothing inside the shadow roots carries a <style> tag or a style attribute, and the
+	// page's own custom element is untouched.
+	if n := value[int](tb, `[...document.querySelectorAll("confcal-agenda, confcal-schedule, confcal-speaker")].reduce((n, el) => n + el.shadowRoot.querySelectorAll("style, [style]").length, 0)`); n != 0 {
+		t.Errorf("%d style tags or attributes in the shadow roots", n)
+	}
+	if !value[bool](tb, `!!customElements.get("x-host-widget")`) {
+		t.Error("the host's own custom element is gone")
+	}
+	// Every request the widget made went to the API origin; none went to <base href>.
+	for _, u := range value[[]string](tb, `performance.getEntriesByType("resource").map(r => r.name)`) {
+		if !strings.HasPrefix(u, svc.URL+"/") && !strings.HasPrefix(u, site.URL+"/") {
+			t.Errorf("request to %s", u)
+		}
+	}
 	// The second copy of the script defined nothing twice (that would throw).
 	if errs := tb.errors(); len(errs) > 0 {
 		t.Errorf("console errors or CSP violations:\n%s", strings.Join(errs, "\n"))

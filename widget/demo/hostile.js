@@ -15,3 +15,5 @@ Array.prototype.toJSON = function () {
 }
 String.prototype.toJSON = function () { return '"' + this + '"' }
 Array.prototype.each = function (f) { for (var i = 0; i < this.length; i++) f(this[i], i) }
+// The host's own custom elements, defined before ours.
+customElements.define('x-host-widget', class extends HTMLElement {})
