@@ -3,9 +3,12 @@ package widget_test
 import (
 	"io"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/bundled"
@@ -151,5 +154,36 @@ func TestScheduleLinkRestoresStarsOnAnotherOrigin(t *testing.T) {
 	b.wait("kernel saved on B", `localStorage.getItem("confcal:v1").includes("`+kernel+`")`)
 	if got := feedUIDs(t, feedA); len(got) != 3 {
 		t.Errorf("feed after starring on B holds %v", got)
+	}
+}
+
+// A star made while an earlier one is still on its way never flickers off when the earlier
+// answer (which does not know it yet) comes back.
+func TestStarsDoNotFlickerWhileSaving(t *testing.T) {
+	svc := newService(t)
+	target, _ := url.Parse(svc.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	ln := listen(t)
+	serve(t, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/schedules") {
+			time.Sleep(400 * time.Millisecond) // the first star's schedule is slow to create
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	api := "http://" + ln.Addr().String()
+	site := newHost(t, api, strictCSP, nil)
+	tb := newTab(t)
+	tb.open(site.URL + "/elements.html")
+	tb.wait("agenda", agendaRoot()+`?.querySelector(".star")`)
+	btn := func(id string) string { return agendaRoot() + `.querySelector('[data-id="` + id + `"] .star')` }
+	// Record every state the second star's button goes through.
+	value[any](tb, `window.__states = []; new MutationObserver(() => window.__states.push(`+btn(kernel)+`.getAttribute("aria-pressed"))).observe(`+btn(kernel)+`, {attributes: true})`)
+	value[any](tb, btn(rust)+`.click()`)
+	value[any](tb, btn(kernel)+`.click()`)
+	tb.wait("both saved", `(localStorage.getItem("confcal:v1") || "").includes("`+kernel+`") && localStorage.getItem("confcal:v1").includes("`+rust+`")`)
+	time.Sleep(200 * time.Millisecond)
+	states := value[[]string](tb, `window.__states`)
+	if len(states) == 0 || states[0] != "true" || slices.Contains(states, "false") {
+		t.Errorf("the second star went through %v", states)
 	}
 }

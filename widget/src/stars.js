@@ -8,6 +8,7 @@ const listeners = new Set()
 const live = new Map() // event → Set of starred session ids, as shown
 let memory = '' // stands in when the page's storage is blocked
 let queue = Promise.resolve()
+let inFlight = 0 // stars sent or waiting to be sent
 
 // The key holds one line per schedule, "origin event id editToken feedURL session…",
 // not JSON: pages with old Prototype.js patch toJSON on arrays and strings, which would
@@ -73,10 +74,12 @@ function notify(event, detail) {
   for (const fn of listeners) fn(event, detail || {})
 }
 
+// adoptServer saves what the API answered. The page shows the answer only when no other
+// star is still on its way: an earlier answer would undo a later star for a moment.
 function adoptServer(event, s, r) {
   const next = { ...s, sessions: (r.sessions || []).join(' ') }
   save(event, next)
-  live.set(event, new Set(r.sessions || []))
+  if (inFlight <= 1) live.set(event, new Set(r.sessions || []))
   notify(event)
 }
 
@@ -115,7 +118,8 @@ export function star(event, session, on) {
       if (set.size) await create(event, [...set])
     }
   }
-  const p = queue.then(step).catch((err) => {
+  inFlight++
+  const p = queue.then(step).finally(() => inFlight--).catch((err) => {
     if (on) set.delete(session)
     else set.add(session)
     notify(event, { session, starred: !on, error: err })

@@ -99,12 +99,18 @@ export function syncStars(el) {
   const set = stars(el.data.event.slug)
   const clash = overlaps(el.data, set)
   for (const [id, it] of el.items) {
+    // Only what changed is written, so a star touches a handful of nodes.
     const on = set.has(id)
-    it.btn.setAttribute('aria-pressed', String(on))
-    it.btn.textContent = on ? '★' : '☆'
-    it.li.classList.toggle('on', on)
+    if (it.btn.getAttribute('aria-pressed') !== String(on)) {
+      it.btn.setAttribute('aria-pressed', String(on))
+      it.btn.textContent = on ? '★' : '☆'
+      it.li.classList.toggle('on', on)
+    }
     const c = clash.get(id)
-    it.warn.hidden = !c
-    it.warn.textContent = c ? 'Overlaps with ' + c.map((t) => '“' + t + '”').join(', ') : ''
+    const note = c ? 'Overlaps with ' + c.map((t) => '“' + t + '”').join(', ') : ''
+    if (it.warn.textContent !== note) {
+      it.warn.textContent = note
+      it.warn.hidden = !c
+    }
   }
 }
