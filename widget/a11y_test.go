@@ -75,14 +75,21 @@ func TestAccessibility(t *testing.T) {
 			}
 		})
 	}
-	// The hosted pages, enhanced.
-	tb := newTab(t)
-	for _, path := range []string{"/events/p99conf-24", "/events/p99conf-24/sessions/" + keynote, "/events/p99conf-24/speakers/liz-rice",
-		"/embed/p99conf-24/agenda"} {
-		tb.open(svc.URL + path)
-		tb.wait("page", `document.readyState === "complete"`)
-		if v := axe(tb, src, "html"); len(v) > 0 {
-			t.Errorf("%s:\n  %s", path, strings.Join(v, "\n  "))
+	// The hosted pages, enhanced, in both schemes.
+	for _, scheme := range []string{"light", "dark"} {
+		tb := newTab(t)
+		if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/events/p99conf-24", "/events/p99conf-24/sessions/" + keynote, "/events/p99conf-24/speakers/liz-rice",
+			"/embed/p99conf-24/agenda"} {
+			tb.open(svc.URL + path)
+			tb.wait("page enhanced", `document.readyState === "complete" && [...document.querySelectorAll("confcal-agenda, confcal-session, confcal-speaker")].every(el => el.shadowRoot?.querySelector(".w"))`)
+			if v := axe(tb, src, "html"); len(v) > 0 {
+				t.Errorf("%s (%s):\n  %s", path, scheme, strings.Join(v, "\n  "))
+			}
 		}
 	}
 }
