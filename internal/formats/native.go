@@ -158,7 +158,11 @@ func parseTime(ps *agenda.Problems, field string, v *string, loc *time.Location)
 		return t
 	}
 	for _, layout := range localLayouts {
-		if t, err := time.ParseInLocation(layout, *v, loc); err == nil {
+		if w, err := time.Parse(layout, *v); err == nil {
+			t, err := WallClock(w, loc)
+			if err != nil {
+				ps.Add(field, "%v", err)
+			}
 			return t
 		}
 	}
