@@ -78,7 +78,7 @@ func at(day, h, m int) time.Time { return time.Date(2025, 10, 25+day, h, m, 0, 0
 func model() ([]person, []talk) {
 	var people []person
 	for i := 0; i < 62; i++ {
-		name := first[i%len(first)] + " " + last[(i*7)%len(last)]
+		name := first[i%len(first)] + " " + last[(i*7+i/len(first))%len(last)]
 		company := companies[i%len(companies)]
 		role := roles[(i*3)%len(roles)]
 		people = append(people, person{
