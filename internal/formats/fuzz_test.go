@@ -16,10 +16,16 @@ import (
 //
 //	go test ./internal/formats -run XXX -fuzz FuzzSessionize -fuzztime 60s
 
-func FuzzNative(f *testing.F)     { fuzzReader(f, formats.Native, "../bundled/p99conf-24.json") }
-func FuzzSessionize(f *testing.F) { fuzzReader(f, formats.Sessionize, "testdata/sessionize-all-v1.json", szDoc) }
-func FuzzPretalx(f *testing.F)    { fuzzReader(f, formats.Pretalx, "testdata/pretalx-schedule-v1.json", pxDoc) }
-func FuzzFrabXML(f *testing.F)    { fuzzReader(f, formats.FrabXML, "testdata/frab-schedule-v1.xml", fxDoc) }
+func FuzzNative(f *testing.F) { fuzzReader(f, formats.Native, "../bundled/p99conf-24.json") }
+func FuzzSessionize(f *testing.F) {
+	fuzzReader(f, formats.Sessionize, "testdata/sessionize-all-v1.json", szDoc)
+}
+func FuzzPretalx(f *testing.F) {
+	fuzzReader(f, formats.Pretalx, "testdata/pretalx-schedule-v1.json", pxDoc)
+}
+func FuzzFrabXML(f *testing.F) {
+	fuzzReader(f, formats.FrabXML, "testdata/frab-schedule-v1.xml", fxDoc)
+}
 
 func fuzzReader(f *testing.F, format formats.Format, file string, docs ...string) {
 	data, err := os.ReadFile(filepath.FromSlash(file))

@@ -25,16 +25,16 @@ type person struct {
 }
 
 type talk struct {
-	N            int // sessionize id = 900000 + N, pretalx id = N
-	Title        string
-	Abstract     string
-	Kind         string // Talk, Keynote, Lightning Talks, Panel, Break
-	Track        int    // 0..3, -1 for none
-	Room         int    // 0..3
-	Plenum       bool
-	Speakers     []int
-	Start        time.Time // zero: TBA
-	Minutes      int
+	N        int // sessionize id = 900000 + N, pretalx id = N
+	Title    string
+	Abstract string
+	Kind     string // Talk, Keynote, Lightning Talks, Panel, Break
+	Track    int    // 0..3, -1 for none
+	Room     int    // 0..3
+	Plenum   bool
+	Speakers []int
+	Start    time.Time // zero: TBA
+	Minutes  int
 }
 
 var (
@@ -365,7 +365,7 @@ func pretalx(people []person, talks []talk, wave int) []byte {
 		trackList = append(trackList, map[string]any{"name": t, "color": []string{"#5a31f4", "#00866b", "#b3401b", "#0b57d0"}[i]})
 	}
 	return indent(map[string]any{
-		"$schema": "https://c3voc.de/schedule/schema.json",
+		"$schema":   "https://c3voc.de/schedule/schema.json",
 		"generator": map[string]any{"name": "pretalx", "version": "2025.1.0"},
 		"schedule": map[string]any{
 			"url": "https://pretalx.example.org/tls25/schedule/", "version": fmt.Sprintf("0.%d", wave),
