@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/confcal/confcal/internal/importer"
 )
 
 // Config is every setting, from flags, CONFCAL_* variables and defaults in that order.
@@ -25,6 +27,8 @@ type Config struct {
 	AccessLog bool
 	Seed      bool
 	Refresh   time.Duration
+	// MaxDocument bounds an agenda document (import, check, admin API, sync), in bytes.
+	MaxDocument int64
 }
 
 // flags registers the settings shared by the subcommands on fs, with defaults taken from
@@ -50,6 +54,11 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 		refresh = -1 // reported by Validate
 	}
 	fs.DurationVar(&c.Refresh, "refresh", refresh, "how often to look for revisions written by other processes")
+	maxDoc, err := strconv.ParseInt(env("MAX_DOCUMENT", strconv.Itoa(importer.DefaultMaxSize)), 10, 64)
+	if err != nil {
+		maxDoc = -1 // reported by Validate
+	}
+	fs.Int64Var(&c.MaxDocument, "max-document", maxDoc, "largest agenda document accepted, in bytes")
 }
 
 // Validate fills derived defaults and reports every bad setting at once.
@@ -81,6 +90,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Refresh <= 0 {
 		errs = append(errs, errors.New("refresh: want a positive duration such as 1s"))
+	}
+	if c.MaxDocument <= 0 {
+		errs = append(errs, errors.New("max-document: want a positive number of bytes"))
 	}
 	return errors.Join(errs...)
 }

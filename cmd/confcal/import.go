@@ -6,35 +6,55 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/formats"
+	"github.com/confcal/confcal/internal/importer"
 )
 
-// maxDocument bounds an agenda document read by import and check.
-const maxDocument = 10 << 20
+// docFlags are the options of import and check: which document, in which format.
+type docFlags struct {
+	event, format, timeZone, trackCategory string
+}
+
+func (d *docFlags) register(fs *flag.FlagSet, eventHelp string) {
+	fs.StringVar(&d.event, "event", "", eventHelp)
+	fs.StringVar(&d.format, "format", "", fmt.Sprintf("document format: %v (default: detect)", formats.Formats))
+	fs.StringVar(&d.timeZone, "time-zone", "", "the event's IANA time zone (required for a new event from Sessionize, whose times carry no offset)")
+	fs.StringVar(&d.trackCategory, "track-category", "", `Sessionize category whose items are the tracks (default "Track")`)
+}
+
+func (d *docFlags) request() (importer.Request, error) {
+	f, err := formats.ParseFormat(d.format)
+	return importer.Request{Event: d.event, Format: f, TimeZone: d.timeZone, TrackCategory: d.trackCategory}, err
+}
+
+const importUsage = "usage: confcal import --event SLUG [--format F] [--time-zone ZONE] [--track-category NAME] [--dry-run] FILE|URL|-"
 
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg Config
+	var doc docFlags
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	cfg.flags(fs, getenv)
-	slug := fs.String("event", "", "slug of the event to load the document into (required)")
+	doc.register(fs, "slug of the event to load the document into (required)")
 	dryRun := fs.Bool("dry-run", false, "print what would change without writing")
 	rest, err := parse(fs, args, stderr)
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 || *slug == "" {
-		return usageError{errors.New("usage: confcal import --event SLUG [--dry-run] FILE|-")}
+	req, err := doc.request()
+	if err != nil || len(rest) != 1 || req.Event == "" {
+		return usageError{errors.Join(err, errors.New(importUsage))}
+	}
+	if !agenda.ValidSlug(req.Event) {
+		return usageError{fmt.Errorf("event %q: want lowercase letters, digits and dashes", req.Event)}
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	ev, err := readDocument(rest[0], *slug, stderr)
+	data, err := (&importer.Fetcher{MaxSize: cfg.MaxDocument}).Read(ctx, rest[0])
 	if err != nil {
 		return err
 	}
@@ -43,41 +63,51 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer st.Close()
+	prev, _, err := catalog.Current(ctx, st, req.Event)
+	if err != nil {
+		return err
+	}
+	ev, err := importer.Parse(ctx, st, req, data)
+	if err := reportProblems(rest[0], err, stderr); err != nil {
+		return err
+	}
 	if *dryRun {
 		res, _, err := catalog.Plan(ctx, st, ev, time.Now())
 		if err != nil {
 			return err
 		}
-		printResult(stdout, ev, res, "would be")
+		printResult(stdout, prev, ev, res, "would be")
 		return nil
 	}
 	res, err := catalog.Publish(ctx, st, ev, time.Now())
 	if err != nil {
 		return err
 	}
-	printResult(stdout, ev, res, "is")
+	printResult(stdout, prev, ev, res, "is")
 	return nil
-}
-
-func printNew(w io.Writer, ev *agenda.Event, verb string) {
-	fmt.Fprintf(w, "%s: new event, revision 1 %s written: %d sessions, %d speakers, %d tracks\n",
-		ev.Slug, verb, len(ev.Sessions), len(ev.Speakers), len(ev.Tracks))
 }
 
 func check(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg Config
+	var doc docFlags
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	cfg.flags(fs, getenv)
-	slug := fs.String("event", "", "slug to check the document as (default: the document's own)")
+	doc.register(fs, "slug to check the document as (default: the document's own; required for formats without one)")
 	rest, err := parse(fs, args, stderr)
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 {
-		return usageError{errors.New("usage: confcal check [--event SLUG] FILE|-")}
+	req, err := doc.request()
+	if err != nil || len(rest) != 1 {
+		return usageError{errors.Join(err, errors.New("usage: confcal check [--event SLUG] [--format F] [--time-zone ZONE] [--track-category NAME] FILE|URL|-"))}
 	}
-	ev, err := readDocument(rest[0], *slug, stderr)
+	data, err := (&importer.Fetcher{MaxSize: cfg.MaxDocument}).Read(ctx, rest[0])
 	if err != nil {
+		return err
+	}
+	// check reads no database: it judges the document on its own.
+	ev, err := importer.Parse(ctx, nil, req, data)
+	if err := reportProblems(rest[0], err, stderr); err != nil {
 		return err
 	}
 	scheduled := 0
@@ -91,53 +121,31 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// readDocument reads and validates a native document from a file or standard input ("-").
-// Problems go to stderr, one per line with its field path; the error says how many.
-func readDocument(path, slug string, stderr io.Writer) (*agenda.Event, error) {
-	var r io.Reader = os.Stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(data) > maxDocument {
-		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxDocument>>20)
-	}
-	ev, err := formats.ReadNative(strings.NewReader(string(data)), slug)
+// reportProblems writes a document's problems to stderr, one per line with its place, and
+// returns an error saying how many; other errors pass through.
+func reportProblems(source string, err error, stderr io.Writer) error {
 	var ve *agenda.ValidationError
 	if errors.As(err, &ve) {
 		for _, p := range ve.Problems {
-			fmt.Fprintf(stderr, "%s: %s\n", path, p)
+			fmt.Fprintf(stderr, "%s: %s\n", source, p)
 		}
-		return nil, fmt.Errorf("%s: %d problem(s), nothing written", path, len(ve.Problems))
+		return fmt.Errorf("%s: %d problem(s), nothing written", source, len(ve.Problems))
 	}
-	return ev, err
+	return err
 }
 
-func printResult(w io.Writer, ev *agenda.Event, res catalog.Result, verb string) {
-	slug := ev.Slug
+func printResult(w io.Writer, prev, ev *agenda.Event, res catalog.Result, verb string) {
 	switch {
 	case res.Created:
-		printNew(w, ev, verb)
+		fmt.Fprintf(w, "%s: new event, revision 1 %s written: %d sessions, %d speakers, %d tracks\n",
+			ev.Slug, verb, len(ev.Sessions), len(ev.Speakers), len(ev.Tracks))
 	case !res.Changed:
-		fmt.Fprintf(w, "%s: no changes; revision %d stays current\n", slug, res.Revision)
+		fmt.Fprintf(w, "%s: no changes; revision %d stays current\n", ev.Slug, res.Revision)
 	default:
-		fmt.Fprintf(w, "%s: revision %d %s written: %s\n", slug, res.Revision, verb, res.Diff.Summary())
-		for _, c := range res.Diff.SessionsChanged {
-			fmt.Fprintf(w, "  changed %s: %s\n", c.ID, strings.Join(c.Fields, ", "))
-		}
-		for _, id := range res.Diff.SessionsAdded {
-			fmt.Fprintf(w, "  added %s\n", id)
-		}
-		for _, id := range res.Diff.SessionsRemoved {
-			fmt.Fprintf(w, "  removed %s (kept in feeds as cancelled)\n", id)
+		fmt.Fprintf(w, "%s: revision %d %s written: %s\n", ev.Slug, res.Revision, verb, res.Diff.Summary())
+		for _, line := range agenda.Describe(prev, ev) {
+			fmt.Fprintf(w, "  %s\n", line)
 		}
 	}
 }
+

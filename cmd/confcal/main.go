@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 const usage = `usage:
   confcal [serve] [--addr :8080] [--base-url URL] [--data-dir DIR]
-  confcal import --event SLUG [--dry-run] FILE|-
-  confcal check [--event SLUG] FILE|-
+  confcal import --event SLUG [--format F] [--time-zone ZONE] [--dry-run] FILE|URL|-
+  confcal check [--event SLUG] [--format F] [--time-zone ZONE] FILE|URL|-
 Every flag also reads CONFCAL_<NAME> (e.g. CONFCAL_BASE_URL); a flag beats its variable.
 `

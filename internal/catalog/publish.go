@@ -101,3 +101,10 @@ func latest(ctx context.Context, st Writer, slug string) (published, agenda.Ledg
 	}
 	return published{event: ev, hash: rev.Hash}, ledger, rev.Number, nil
 }
+
+// Current returns the event as its latest revision has it, and that revision's number; nil
+// and 0 for an event never published.
+func Current(ctx context.Context, st Writer, slug string) (*agenda.Event, int, error) {
+	p, _, n, err := latest(ctx, st, slug)
+	return p.event, n, err
+}
