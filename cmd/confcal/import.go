@@ -148,4 +148,3 @@ func printResult(w io.Writer, prev, ev *agenda.Event, res catalog.Result, verb s
 		}
 	}
 }
-

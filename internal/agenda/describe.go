@@ -116,4 +116,3 @@ func trackNames(ts []Track) string {
 	}
 	return cmpOrNone(strings.Join(names, ", "))
 }
-
