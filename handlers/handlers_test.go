@@ -35,6 +35,8 @@ type env struct {
 	h    http.Handler
 	logs *syncBuffer
 	now  time.Time
+	// adminToken turns the admin API on (newAdminEnv).
+	adminToken string
 }
 
 type syncBuffer struct {
@@ -56,12 +58,26 @@ func (s *syncBuffer) String() string {
 
 func newEnv(t testing.TB, events ...*agenda.Event) *env {
 	t.Helper()
+	return build(t, "", events...)
+}
+
+// adminToken is the admin API's token in tests.
+const adminToken = "test-admin-token-5Kq9vR2mW8xZ"
+
+// newAdminEnv is newEnv with the admin API on.
+func newAdminEnv(t testing.TB, events ...*agenda.Event) *env {
+	t.Helper()
+	return build(t, adminToken, events...)
+}
+
+func build(t testing.TB, token string, events ...*agenda.Event) *env {
+	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "confcal.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := &env{t: t, st: st, logs: &syncBuffer{}, now: t1}
+	e := &env{t: t, st: st, logs: &syncBuffer{}, now: t1, adminToken: token}
 	if len(events) == 0 {
 		ev, err := bundled.Event()
 		if err != nil {
@@ -82,9 +98,13 @@ func newEnv(t testing.TB, events ...*agenda.Event) *env {
 	if _, err := e.cat.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	svc := schedule.NewService(st, e.cat, clock)
 	e.h, err = handlers.New(handlers.Deps{
-		Agenda: e.cat, Schedules: schedule.NewService(st, e.cat, clock), Store: st, BaseURL: base, Log: log,
+		Agenda: e.cat, Schedules: svc, Store: st, BaseURL: base, Log: log,
 		Access: handlers.NewAccessLog(logOut, false),
+		Admin: handlers.Admin{Token: e.adminToken, Store: st, Forget: svc.ForgetEvent,
+			Refresh: func(ctx context.Context) error { _, err := e.cat.Refresh(ctx); return err },
+			Now:     func() time.Time { e.now = e.now.Add(time.Minute); return e.now }},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ type Deps struct {
 	BaseURL   string // public URL of the service, without a trailing slash
 	Log       *slog.Logger
 	Access    *AccessLog // one line per request; nil for none
+	Admin     Admin      // the organizer API; off without a token
 }
 
 // New returns the HTTP handler with every route of the public contract.
@@ -86,6 +87,16 @@ func New(d Deps) (http.Handler, error) {
 	api.PUT("/schedules/:id/sessions/:session", schedules.star)
 	api.DELETE("/schedules/:id/sessions/:session", schedules.unstar)
 	api.POST("/schedules/:id/rotate", schedules.rotate)
+
+	admin := newAdminRoutes(d.Admin, d.Log)
+	adm := api.Group("/admin", admin.auth)
+	adm.PUT("/events/:event", admin.put)
+	adm.DELETE("/events/:event", admin.remove)
+	adm.POST("/events/:event/import", admin.importURL)
+	adm.GET("/events/:event/revisions", admin.revisions)
+	adm.GET("/events/:event/revisions/:n", admin.revision)
+	adm.POST("/events/:event/revisions/:n/restore", admin.restore)
+	adm.GET("/sync", admin.sync)
 
 	r.NoRoute(func(c *gin.Context) { fail(c, d.Log, notFound("no such path")) })
 	r.NoMethod(func(c *gin.Context) {

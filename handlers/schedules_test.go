@@ -40,7 +40,12 @@ const (
 
 func (e *env) create(body string) created {
 	e.t.Helper()
-	w := e.do("POST", "/api/v1/events/p99conf-24/schedules", body, "Content-Type", "application/json")
+	return e.createIn("p99conf-24", body)
+}
+
+func (e *env) createIn(event, body string) created {
+	e.t.Helper()
+	w := e.do("POST", "/api/v1/events/"+event+"/schedules", body, "Content-Type", "application/json")
 	want(e.t, w, http.StatusCreated)
 	return decodeJSON[created](e.t, w)
 }

@@ -29,7 +29,14 @@ type Config struct {
 	Refresh   time.Duration
 	// MaxDocument bounds an agenda document (import, check, admin API, sync), in bytes.
 	MaxDocument int64
+	// AdminToken turns the organizer API on: from CONFCAL_ADMIN_TOKEN, or read from the file
+	// named by --admin-token-file / CONFCAL_ADMIN_TOKEN_FILE. Never a flag: flags show in ps.
+	AdminToken     string
+	AdminTokenFile string
 }
+
+// minAdminToken is the shortest admin token accepted.
+const minAdminToken = 16
 
 // flags registers the settings shared by the subcommands on fs, with defaults taken from
 // the environment.
@@ -59,6 +66,8 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 		maxDoc = -1 // reported by Validate
 	}
 	fs.Int64Var(&c.MaxDocument, "max-document", maxDoc, "largest agenda document accepted, in bytes")
+	c.AdminToken = getenv("CONFCAL_ADMIN_TOKEN")
+	fs.StringVar(&c.AdminTokenFile, "admin-token-file", env("ADMIN_TOKEN_FILE", ""), "file holding the admin API's bearer token (or set CONFCAL_ADMIN_TOKEN); without one the admin API is off")
 }
 
 // Validate fills derived defaults and reports every bad setting at once.
@@ -93,6 +102,16 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxDocument <= 0 {
 		errs = append(errs, errors.New("max-document: want a positive number of bytes"))
+	}
+	if c.AdminTokenFile != "" {
+		data, err := os.ReadFile(c.AdminTokenFile)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("admin-token-file: %w", err))
+		}
+		c.AdminToken = strings.TrimSpace(string(data))
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < minAdminToken {
+		errs = append(errs, fmt.Errorf("admin token: at least %d characters (for example: openssl rand -base64 32)", minAdminToken))
 	}
 	return errors.Join(errs...)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/confcal/confcal/handlers"
 	"github.com/confcal/confcal/internal/bundled"
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/importer"
 	"github.com/confcal/confcal/internal/logbuf"
 	"github.com/confcal/confcal/internal/schedule"
 	"github.com/confcal/confcal/internal/store"
@@ -52,9 +53,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if _, err := cat.Refresh(ctx); err != nil {
 		return err
 	}
+	schedules := schedule.NewService(st, cat, time.Now)
 	h, err := handlers.New(handlers.Deps{
-		Agenda: cat, Schedules: schedule.NewService(st, cat, time.Now), Store: st,
+		Agenda: cat, Schedules: schedules, Store: st,
 		BaseURL: cfg.BaseURL, Log: log, Access: accessLog(&cfg, logOut),
+		Admin: handlers.Admin{
+			Token: cfg.AdminToken, Store: st, Fetcher: &importer.Fetcher{MaxSize: cfg.MaxDocument},
+			Refresh: func(ctx context.Context) error { _, err := cat.Refresh(ctx); return err },
+			Forget:  schedules.ForgetEvent, Now: time.Now,
+		},
 	})
 	if err != nil {
 		return err
@@ -64,7 +71,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen: %w", err)
 	}
 	go cat.Watch(ctx, cfg.Refresh)
-	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "data_dir", cfg.DataDir)
+	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "data_dir", cfg.DataDir, "admin_api", cfg.AdminToken != "")
 	return serveHTTP(ctx, ln, h, log)
 }
 
@@ -111,10 +118,13 @@ func openStore(ctx context.Context, cfg *Config) (*sqlite.DB, error) {
 }
 
 // seed loads the bundled event when the store has never held it. An event an organizer
-// has since changed is left alone.
+// has since changed, or deleted, is left alone.
 func seed(ctx context.Context, st *sqlite.DB, log *slog.Logger) error {
 	if _, err := st.LatestRevision(ctx, bundled.Slug); !errors.Is(err, store.ErrNotFound) {
 		return err
+	}
+	if deleted, err := st.EventDeleted(ctx, bundled.Slug); err != nil || deleted {
+		return err // an organizer deleted it: do not bring it back
 	}
 	ev, err := bundled.Event()
 	if err != nil {

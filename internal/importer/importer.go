@@ -35,7 +35,8 @@ type Fetcher struct {
 	MaxSize int64        // 0: DefaultMaxSize
 }
 
-func (f *Fetcher) max() int64 {
+// MaxSizeOrDefault is the size limit in force.
+func (f *Fetcher) MaxSizeOrDefault() int64 {
 	if f.MaxSize > 0 {
 		return f.MaxSize
 	}
@@ -95,20 +96,20 @@ func (f *Fetcher) Get(ctx context.Context, url string, prev Validators) (data []
 		return nil, prev, true, nil
 	case res.StatusCode != http.StatusOK:
 		return nil, prev, false, fmt.Errorf("fetch %s: %s", url, res.Status)
-	case res.ContentLength > f.max():
-		return nil, prev, false, fmt.Errorf("%s: %w: %d bytes, the limit is %d", url, ErrTooLarge, res.ContentLength, f.max())
+	case res.ContentLength > f.MaxSizeOrDefault():
+		return nil, prev, false, fmt.Errorf("%s: %w: %d bytes, the limit is %d", url, ErrTooLarge, res.ContentLength, f.MaxSizeOrDefault())
 	}
 	data, err = f.limit(res.Body, url)
 	return data, next, false, err
 }
 
 func (f *Fetcher) limit(r io.Reader, name string) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, f.max()+1))
+	data, err := io.ReadAll(io.LimitReader(r, f.MaxSizeOrDefault()+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	if int64(len(data)) > f.max() {
-		return nil, fmt.Errorf("%s: %w: over %d bytes", name, ErrTooLarge, f.max())
+	if int64(len(data)) > f.MaxSizeOrDefault() {
+		return nil, fmt.Errorf("%s: %w: over %d bytes", name, ErrTooLarge, f.MaxSizeOrDefault())
 	}
 	return data, nil
 }

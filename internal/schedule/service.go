@@ -235,3 +235,13 @@ func mergeProblems(errs ...error) error {
 	}
 	return ps.Err()
 }
+
+// ForgetEvent drops the cached schedules of a deleted event, so that none of its feeds is
+// served from memory should the event be created again.
+func (s *Service) ForgetEvent(event string) {
+	for k, it := range s.cache.Items() {
+		if e, ok := it.Object.(*entry); ok && e.schedule.Event == event {
+			s.cache.Delete(k)
+		}
+	}
+}

@@ -60,6 +60,12 @@ type Store interface {
 	Revisions(ctx context.Context, event string) ([]Revision, error)
 	// Heads returns the latest revision number of every event.
 	Heads(ctx context.Context) (map[string]int, error)
+	// DeleteEvent removes an event's revisions and its personal schedules at once, and
+	// remembers that it was deleted; ErrNotFound if it has no revision. A later revision 1
+	// creates the event anew and forgets the deletion.
+	DeleteEvent(ctx context.Context, event string, now time.Time) error
+	// EventDeleted reports whether the event was deleted and not created again since.
+	EventDeleted(ctx context.Context, event string) (bool, error)
 
 	// CreateSchedule stores a new schedule with Version 1; ErrConflict if the id or a token
 	// hash is taken.

@@ -30,6 +30,11 @@ func (s *DB) AddRevision(ctx context.Context, r store.Revision) error {
 	if err != nil {
 		return fmt.Errorf("add revision: %w", mapConstraint(err))
 	}
+	if r.Number == 1 {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM deleted_events WHERE event = $1", r.Event); err != nil {
+			return fmt.Errorf("add revision: %w", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("add revision: %w", mapConstraint(err))
 	}
@@ -110,4 +115,40 @@ func (s *DB) Heads(ctx context.Context) (map[string]int, error) {
 		heads[event] = n
 	}
 	return heads, rows.Err()
+}
+
+// DeleteEvent removes the event's revisions and schedules and remembers the deletion.
+func (s *DB) DeleteEvent(ctx context.Context, event string, now time.Time) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("delete event: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, "DELETE FROM revisions WHERE event = $1", event)
+	if err != nil {
+		return fmt.Errorf("delete event: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("delete event %s: %w", event, store.ErrNotFound)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM schedules WHERE event = $1", event); err != nil {
+		return fmt.Errorf("delete event: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO deleted_events (event, deleted_at) VALUES ($1, $2)
+		ON CONFLICT (event) DO UPDATE SET deleted_at = excluded.deleted_at`, event, now.UnixMicro()); err != nil {
+		return fmt.Errorf("delete event: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete event: %w", err)
+	}
+	return nil
+}
+
+// EventDeleted reports whether the event was deleted and not created again.
+func (s *DB) EventDeleted(ctx context.Context, event string) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM deleted_events WHERE event = $1", event).Scan(&n); err != nil {
+		return false, fmt.Errorf("event deleted: %w", err)
+	}
+	return n > 0, nil
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"io/fs"
 	"path/filepath"
 	"testing"
 
@@ -38,9 +39,11 @@ func TestReopen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Each migration is applied once, however often the file is opened.
+		names, _ := fs.Glob(Migrations(), "migrations/*.sql")
 		var applied int
-		if err := db.db.QueryRowContext(ctx, "SELECT count(*) FROM migrations").Scan(&applied); err != nil || applied != 1 {
-			t.Fatalf("migrations recorded = %d, %v", applied, err)
+		if err := db.db.QueryRowContext(ctx, "SELECT count(*) FROM migrations").Scan(&applied); err != nil || applied != len(names) {
+			t.Fatalf("migrations recorded = %d, %v; want %d", applied, err, len(names))
 		}
 		db.Close()
 	}

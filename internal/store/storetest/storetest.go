@@ -22,6 +22,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Revisions", func(t *testing.T) { testRevisions(t, open(t)) })
 	t.Run("RevisionConflict", func(t *testing.T) { testRevisionConflict(t, open(t)) })
 	t.Run("Heads", func(t *testing.T) { testHeads(t, open(t)) })
+	t.Run("DeleteEvent", func(t *testing.T) { testDeleteEvent(t, open(t)) })
 	t.Run("ScheduleLifecycle", func(t *testing.T) { testScheduleLifecycle(t, open(t)) })
 	t.Run("ScheduleUpdateAborts", func(t *testing.T) { testScheduleUpdateAborts(t, open(t)) })
 	t.Run("ScheduleFeedHashUnique", func(t *testing.T) { testFeedHashUnique(t, open(t)) })
@@ -138,6 +139,54 @@ func testHeads(t *testing.T, s store.Store) {
 	}
 	if diff := cmp.Diff(map[string]int{"a": 2, "b": 1}, heads); diff != "" {
 		t.Errorf("heads (-want +got):\n%s", diff)
+	}
+}
+
+func testDeleteEvent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if err := s.DeleteEvent(ctx, "ev", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("delete of an unknown event: %v, want ErrNotFound", err)
+	}
+	for _, r := range []store.Revision{revision("ev", 1), revision("ev", 2), revision("other", 1)} {
+		if err := s.AddRevision(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mine, other := newSchedule("mine"), newSchedule("theirs")
+	other.Event, other.FeedHash = "other", "feed-other"
+	for _, sc := range []store.Schedule{mine, other} {
+		if _, err := s.CreateSchedule(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteEvent(ctx, "ev", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LatestRevision(ctx, "ev"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("revision after delete: %v", err)
+	}
+	if _, err := s.Schedule(ctx, "mine"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("schedule of a deleted event: %v", err)
+	}
+	if _, err := s.Schedule(ctx, "theirs"); err != nil {
+		t.Errorf("another event's schedule went too: %v", err)
+	}
+	heads, _ := s.Heads(ctx)
+	if diff := cmp.Diff(map[string]int{"other": 1}, heads); diff != "" {
+		t.Errorf("heads after delete (-want +got):\n%s", diff)
+	}
+	if deleted, err := s.EventDeleted(ctx, "ev"); err != nil || !deleted {
+		t.Errorf("EventDeleted = %v, %v", deleted, err)
+	}
+	if deleted, _ := s.EventDeleted(ctx, "other"); deleted {
+		t.Error("a live event reads as deleted")
+	}
+	// Created anew: numbering starts over and the deletion is forgotten.
+	if err := s.AddRevision(ctx, revision("ev", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if deleted, _ := s.EventDeleted(ctx, "ev"); deleted {
+		t.Error("a re-created event still reads as deleted")
 	}
 }
 

@@ -1,0 +1,238 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/confcal/confcal/internal/agenda"
+	"github.com/confcal/confcal/internal/feed/feedtest"
+	"github.com/confcal/confcal/internal/formats"
+)
+
+func sample(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "internal", "formats", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+const bearer = "Bearer " + adminToken
+
+func (e *env) admin(method, path, body string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	return e.do(method, "/api/v1/admin"+path, body, "Authorization", bearer)
+}
+
+// sessionID finds a session's id in a sample by its title.
+func sessionID(t *testing.T, file, title string) string {
+	t.Helper()
+	ev, err := formats.Read("", []byte(sample(t, file)), formats.Options{Slug: "tls25", TimeZone: "Europe/Berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ev.Sessions {
+		if s.Title == title {
+			return s.ID
+		}
+	}
+	t.Fatalf("no session %q in %s", title, file)
+	return ""
+}
+
+type vevent struct {
+	seq, status, start, summary string
+}
+
+// feedEvents fetches a feed and returns its VEVENTs by UID, after the byte-level and
+// independent-parser checks.
+func (e *env) feedEvents(path string) map[string]vevent {
+	e.t.Helper()
+	w := e.do("GET", path, "")
+	want(e.t, w, http.StatusOK)
+	out := map[string]vevent{}
+	for uid, c := range feedtest.Events(e.t, feedtest.Check(e.t, w.Body.Bytes())) {
+		out[uid] = vevent{seq: feedtest.Text(c, "SEQUENCE"), status: feedtest.Text(c, "STATUS"),
+			start: feedtest.Text(c, "DTSTART"), summary: feedtest.Text(c, "SUMMARY")}
+	}
+	return out
+}
+
+// The organizer's whole loop through the admin API, with a subscriber's feed following
+// each step: import from pretalx, a second wave that moves, renames and removes sessions,
+// the diff of that revision, and a restore of the first.
+func TestAdminImportDiffRestore(t *testing.T) {
+	e := newAdminEnv(t)
+	const v1, v2 = "pretalx-schedule-v1.json", "pretalx-schedule-v2.json"
+	w := e.admin("PUT", "/events/tls25?format=pretalx", sample(t, v1))
+	want(t, w, http.StatusCreated)
+	var res struct {
+		Revision int
+		Created  bool
+		Summary  string
+		Changes  []string
+	}
+	json.Unmarshal(w.Body.Bytes(), &res)
+	if res.Revision != 1 || !res.Created {
+		t.Errorf("first PUT: %+v", res)
+	}
+	// The catalog serves it at once.
+	want(t, e.do("GET", "/api/v1/events/tls25", ""), http.StatusOK)
+
+	moved := sessionID(t, v1, "io_uring in production")
+	renamed := sessionID(t, v1, "eBPF profilers that cost nothing")
+	removed := sessionID(t, v1, "Zig for systems people")
+	sub := e.createIn("tls25", `{"sessions":["` + moved + `","` + renamed + `","` + removed + `"]}`)
+	feedPath := strings.TrimPrefix(sub.FeedURL, base)
+	before := e.feedEvents(feedPath)
+	uid := func(id string) string { return agenda.UID("tls25", id) }
+	for _, id := range []string{moved, renamed, removed} {
+		if before[uid(id)].seq != "0" || before[uid(id)].status != "CONFIRMED" {
+			t.Fatalf("before: %s = %+v", id, before[uid(id)])
+		}
+	}
+
+	w = e.admin("PUT", "/events/tls25", sample(t, v2)) // format detected
+	want(t, w, http.StatusOK)
+	json.Unmarshal(w.Body.Bytes(), &res)
+	if res.Revision != 2 || !strings.Contains(strings.Join(res.Changes, "\n"), "“io_uring in production” moved to Sun Oct 26 17:45 CET") {
+		t.Errorf("second PUT: %+v", res)
+	}
+	after := e.feedEvents(feedPath)
+	if a := after[uid(moved)]; a.seq != "1" || a.start != "20251026T164500Z" {
+		t.Errorf("moved session in the feed: %+v", a)
+	}
+	if a := after[uid(renamed)]; a.seq != "1" || a.summary != "io_uring in production: two years later" {
+		t.Errorf("renamed session in the feed: %+v", a)
+	}
+	if a := after[uid(removed)]; a.seq != "1" || a.status != "CANCELLED" {
+		t.Errorf("removed session in the feed: %+v", a)
+	}
+	want(t, e.admin("PUT", "/events/tls25", sample(t, v2)), http.StatusNoContent)
+
+	// The revision list, and revision 2's diff field by field.
+	w = e.admin("GET", "/events/tls25/revisions", "")
+	want(t, w, http.StatusOK)
+	if !strings.Contains(w.Body.String(), `"number":2`) || !strings.Contains(w.Body.String(), `"number":1`) {
+		t.Errorf("revisions: %s", w.Body)
+	}
+	w = e.admin("GET", "/events/tls25/revisions/2", "")
+	want(t, w, http.StatusOK)
+	var rev struct {
+		Changes []string
+		Diff    struct {
+			Sessions struct {
+				Added   []struct{ ID string }
+				Changed []struct {
+					ID     string
+					Fields map[string]struct{ From, To any }
+				}
+				Cancelled []struct{ ID, Title string }
+			}
+		}
+	}
+	json.Unmarshal(w.Body.Bytes(), &rev)
+	changed := map[string]map[string]struct{ From, To any }{}
+	for _, c := range rev.Diff.Sessions.Changed {
+		changed[c.ID] = c.Fields
+	}
+	if f := changed[moved]["start"]; f.From != "2025-10-25T09:45:00+02:00" || f.To != "2025-10-26T17:45:00+01:00" {
+		t.Errorf("moved start: %+v (diff %s)", f, w.Body)
+	}
+	if f := changed[renamed]["title"]; f.To != "io_uring in production: two years later" {
+		t.Errorf("renamed title: %+v", f)
+	}
+	if len(rev.Diff.Sessions.Cancelled) != 1 || rev.Diff.Sessions.Cancelled[0].ID != removed {
+		t.Errorf("cancelled: %+v", rev.Diff.Sessions.Cancelled)
+	}
+
+	// Restore revision 1: a new revision 3, and the feed moves forward again.
+	w = e.admin("POST", "/events/tls25/revisions/1/restore", "")
+	want(t, w, http.StatusOK)
+	json.Unmarshal(w.Body.Bytes(), &res)
+	if res.Revision != 3 {
+		t.Errorf("restore made revision %d", res.Revision)
+	}
+	restored := e.feedEvents(feedPath)
+	for _, id := range []string{moved, renamed, removed} {
+		if r := restored[uid(id)]; r.seq != "2" || r.status != "CONFIRMED" || r.start != before[uid(id)].start || r.summary != before[uid(id)].summary {
+			t.Errorf("after restore %s = %+v, was %+v", id, r, before[uid(id)])
+		}
+	}
+	want(t, e.admin("POST", "/events/tls25/revisions/1/restore", ""), http.StatusNoContent)
+	want(t, e.admin("POST", "/events/tls25/revisions/9/restore", ""), http.StatusNotFound)
+	want(t, e.admin("GET", "/events/tls25/revisions/zero", ""), http.StatusBadRequest)
+}
+
+func TestAdminAuth(t *testing.T) {
+	// Off without a token: every admin path is 404, as if it did not exist.
+	off := newEnv(t)
+	want(t, off.do("PUT", "/api/v1/admin/events/x", "{}", "Authorization", bearer), http.StatusNotFound)
+	want(t, off.do("GET", "/api/v1/admin/events/p99conf-24/revisions", ""), http.StatusNotFound)
+
+	e := newAdminEnv(t)
+	for _, auth := range []string{"", "Bearer", "Bearer wrong-token-of-some-length", "Basic " + adminToken, bearer + "x", strings.ToLower(bearer)} {
+		w := e.do("GET", "/api/v1/admin/events/p99conf-24/revisions", "", "Authorization", auth)
+		want(t, w, http.StatusUnauthorized)
+		if !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("401 without a Bearer challenge")
+		}
+	}
+	want(t, e.admin("GET", "/events/p99conf-24/revisions", ""), http.StatusOK)
+	// The token never reaches the logs.
+	if strings.Contains(e.logs.String(), adminToken) || strings.Contains(e.logs.String(), "wrong-token") {
+		t.Errorf("a token was logged:\n%s", e.logs.String())
+	}
+}
+
+// Bad documents through the admin API: 422 with every problem and its place, nothing
+// applied, the previous revision still served.
+func TestAdminRefusesBadDocuments(t *testing.T) {
+	e := newAdminEnv(t)
+	before := e.do("GET", "/api/v1/events/p99conf-24", "").Body.String()
+	bad := strings.Replace(sample(t, "sessionize-all-v1.json"), `"startsAt": "2025-10-25T09:45:00"`, `"startsAt": "2025-10-26T02:30:00"`, 1)
+	w := e.admin("PUT", "/events/p99conf-24?format=sessionize", bad)
+	want(t, w, http.StatusUnprocessableEntity)
+	if !strings.Contains(w.Body.String(), "happens twice in America/Los_Angeles") && !strings.Contains(w.Body.String(), "sessions[") {
+		t.Errorf("body: %s", w.Body)
+	}
+	w = e.admin("PUT", "/events/p99conf-24?format=sessionize&timeZone=Europe/Berlin", bad)
+	want(t, w, http.StatusUnprocessableEntity)
+	if !strings.Contains(w.Body.String(), `"field":"sessions[1].startsAt"`) || !strings.Contains(w.Body.String(), "happens twice in Europe/Berlin") {
+		t.Errorf("body: %s", w.Body)
+	}
+	want(t, e.admin("PUT", "/events/p99conf-24?format=ical", "{}"), http.StatusBadRequest)
+	want(t, e.admin("PUT", "/events/Bad_Slug", "{}"), http.StatusBadRequest)
+	want(t, e.admin("POST", "/events/p99conf-24/import", `{"url":"file:///etc/passwd"}`), http.StatusUnprocessableEntity)
+	want(t, e.admin("POST", "/events/p99conf-24/import", `{"url":"http://127.0.0.1:1/x.json"}`), http.StatusBadGateway)
+	want(t, e.admin("POST", "/events/p99conf-24/import", `{"uri":"x"}`), http.StatusBadRequest)
+	if after := e.do("GET", "/api/v1/events/p99conf-24", "").Body.String(); after != before {
+		t.Error("a refused document changed the served agenda")
+	}
+}
+
+func TestAdminImportFromURLAndDelete(t *testing.T) {
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(sample(t, "frab-schedule-v1.xml")))
+	}))
+	defer src.Close()
+	e := newAdminEnv(t)
+	w := e.admin("POST", "/events/tls25/import", `{"url":"`+src.URL+`/schedule.xml","format":"frab-xml"}`)
+	want(t, w, http.StatusCreated)
+	sub := e.createIn("tls25", `{"sessions":["`+sessionID(t, "frab-schedule-v1.xml", "io_uring in production")+`"]}`)
+	want(t, e.do("GET", feedPath(sub.FeedURL), ""), http.StatusOK)
+	want(t, e.do("GET", "/events/tls25/calendar.ics", ""), http.StatusOK)
+	want(t, e.admin("DELETE", "/events/tls25", ""), http.StatusNoContent)
+	// The event, its feeds and its subscribers' feeds are gone at once, caches included.
+	want(t, e.do("GET", feedPath(sub.FeedURL), ""), http.StatusNotFound)
+	want(t, e.do("GET", "/events/tls25/calendar.ics", ""), http.StatusNotFound)
+	want(t, e.do("GET", "/api/v1/events/tls25", ""), http.StatusNotFound)
+	want(t, e.admin("DELETE", "/events/tls25", ""), http.StatusNotFound)
+	want(t, e.admin("GET", "/events/tls25/revisions", ""), http.StatusNotFound)
+}
