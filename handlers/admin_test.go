@@ -88,7 +88,7 @@ func TestAdminImportDiffRestore(t *testing.T) {
 	moved := sessionID(t, v1, "io_uring in production")
 	renamed := sessionID(t, v1, "eBPF profilers that cost nothing")
 	removed := sessionID(t, v1, "Zig for systems people")
-	sub := e.createIn("tls25", `{"sessions":["` + moved + `","` + renamed + `","` + removed + `"]}`)
+	sub := e.createIn("tls25", `{"sessions":["`+moved+`","`+renamed+`","`+removed+`"]}`)
 	feedPath := strings.TrimPrefix(sub.FeedURL, base)
 	before := e.feedEvents(feedPath)
 	uid := func(id string) string { return agenda.UID("tls25", id) }
