@@ -110,3 +110,25 @@ func checkFilter(snap *catalog.Snapshot, f catalog.Filter) error {
 	}
 	return nil
 }
+
+var xmlType = []string{"application/xml; charset=utf-8"}
+
+// frabJSON and frabXML serve the agenda in the frab/c3voc shape schedule apps read
+// (Giggity, ConfClerk), with guids that stay the same across revisions.
+func (r *feedRoutes) frabJSON(c *gin.Context) { r.frab(c, false) }
+func (r *feedRoutes) frabXML(c *gin.Context)  { r.frab(c, true) }
+
+func (r *feedRoutes) frab(c *gin.Context, asXML bool) {
+	snap, err := snapshot(r.agenda, c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	js, x := snap.Frab()
+	c.Writer.Header()["Access-Control-Allow-Origin"] = anyOrigin
+	if asXML {
+		writeBody(c, x, xmlType, cachePublicFeed)
+		return
+	}
+	writeBody(c, js, jsonType, cachePublicFeed)
+}

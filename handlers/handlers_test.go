@@ -100,7 +100,7 @@ func build(t testing.TB, token string, events ...*agenda.Event) *env {
 	}
 	svc := schedule.NewService(st, e.cat, clock)
 	e.h, err = handlers.New(handlers.Deps{
-		Agenda: e.cat, Schedules: svc, Store: st, BaseURL: base, Log: log,
+		Agenda: e.cat, Schedules: svc, Store: st, Revisions: st, BaseURL: base, Log: log,
 		Access: handlers.NewAccessLog(logOut, false),
 		Admin: handlers.Admin{Token: e.adminToken, Store: st, Forget: svc.ForgetEvent,
 			Refresh: func(ctx context.Context) error { _, err := e.cat.Refresh(ctx); return err },

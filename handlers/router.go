@@ -17,6 +17,7 @@ type Deps struct {
 	Agenda    Agenda
 	Schedules Schedules
 	Store     Pinger
+	Revisions RevisionReader // revisions for the public changes feed
 	BaseURL   string // public URL of the service, without a trailing slash
 	Log       *slog.Logger
 	Access    *AccessLog // one line per request; nil for none
@@ -45,6 +46,7 @@ func New(d Deps) (http.Handler, error) {
 	page := &pageRoutes{agenda: d.Agenda, pages: renderer, css: catalog.NewBody(pages.CSS(), time.Now()), log: d.Log}
 	health := &healthRoutes{agenda: d.Agenda, db: d.Store}
 	oembed := &oembedRoutes{agenda: d.Agenda, baseURL: d.BaseURL, log: d.Log}
+	changes := &changeRoutes{agenda: d.Agenda, store: d.Revisions, log: d.Log}
 
 	read := func(g gin.IRoutes, path string, h gin.HandlerFunc) {
 		g.GET(path, h)
@@ -67,6 +69,10 @@ func New(d Deps) (http.Handler, error) {
 		}
 	})
 	read(r, "/events/:event/speakers/:id", page.speaker)
+	read(r, "/events/:event/changes.atom", changes.atomFeed)
+	read(r, "/events/:event/changes.json", changes.jsonFeed)
+	read(r, "/events/:event/schedule.json", feeds.frabJSON)
+	read(r, "/events/:event/schedule.xml", feeds.frabXML)
 	read(r, "/events/:event/speakers/:id/card.svg", page.card)
 	read(r, "/embed/:event/:kind", page.embed)
 	read(r, "/embed/:event/:kind/:id", page.embed)

@@ -66,7 +66,7 @@ func newService(t testing.TB, events ...*agenda.Event) *service {
 	if _, err := s.cat.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h, err := handlers.New(handlers.Deps{Agenda: s.cat, Schedules: schedule.NewService(st, s.cat, time.Now), Store: st,
+	h, err := handlers.New(handlers.Deps{Agenda: s.cat, Schedules: schedule.NewService(st, s.cat, time.Now), Store: st, Revisions: st,
 		BaseURL: s.URL, Log: log})
 	if err != nil {
 		t.Fatal(err)

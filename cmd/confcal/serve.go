@@ -55,7 +55,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	schedules := schedule.NewService(st, cat, time.Now)
 	h, err := handlers.New(handlers.Deps{
-		Agenda: cat, Schedules: schedules, Store: st,
+		Agenda: cat, Schedules: schedules, Store: st, Revisions: st,
 		BaseURL: cfg.BaseURL, Log: log, Access: accessLog(&cfg, logOut),
 		Admin: handlers.Admin{
 			Token: cfg.AdminToken, Store: st, Fetcher: &importer.Fetcher{MaxSize: cfg.MaxDocument},

@@ -6,6 +6,7 @@ package catalog
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,6 +37,9 @@ type Snapshot struct {
 
 	jsonOnce   sync.Once
 	json       *Body
+	frabOnce   sync.Once
+	frabJSON   *Body
+	frabXML    *Body
 	filtered   sync.Map // filter key -> *Body, at most maxFiltered of them
 	nFiltered  atomic.Int32
 	items      map[string]*feed.Item // by session id: what feeds may carry
@@ -161,6 +165,21 @@ func (s *Snapshot) JSON() *Body {
 		s.json = NewBody(data, s.CreatedAt)
 	})
 	return s.json
+}
+
+// Frab returns the frab/c3voc schedule.json and schedule.xml of the agenda, encoded on
+// first request, once per revision.
+func (s *Snapshot) Frab() (jsonBody, xmlBody *Body) {
+	s.frabOnce.Do(func() {
+		sched := formats.NewFrabSchedule(s.Event, s.Revision, s.PageURL())
+		js, err1 := formats.EncodeFrabJSON(sched)
+		xml, err2 := formats.EncodeFrabXML(sched)
+		if err := errors.Join(err1, err2); err != nil { // cannot happen: strings and numbers
+			panic(fmt.Sprintf("encode frab %s: %v", s.Event.Slug, err))
+		}
+		s.frabJSON, s.frabXML = NewBody(js, s.CreatedAt), NewBody(xml, s.CreatedAt)
+	})
+	return s.frabJSON, s.frabXML
 }
 
 // Expired reports whether a tombstone in the snapshot has expired by now, so the snapshot

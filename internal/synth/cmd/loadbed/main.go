@@ -59,7 +59,7 @@ func main() {
 	_, err = cat.Refresh(ctx)
 	check(err)
 	svc := schedule.NewService(st, cat, time.Now)
-	h, err := handlers.New(handlers.Deps{Agenda: cat, Schedules: svc, Store: st, BaseURL: base, Log: quiet,
+	h, err := handlers.New(handlers.Deps{Agenda: cat, Schedules: svc, Store: st, Revisions: st, BaseURL: base, Log: quiet,
 		Access: handlers.NewAccessLog(logOut, false)})
 	check(err)
 	var ids []string
