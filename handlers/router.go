@@ -18,7 +18,7 @@ type Deps struct {
 	Schedules Schedules
 	Store     Pinger
 	Revisions RevisionReader // revisions for the public changes feed
-	BaseURL   string // public URL of the service, without a trailing slash
+	BaseURL   string         // public URL of the service, without a trailing slash
 	Log       *slog.Logger
 	Access    *AccessLog // one line per request; nil for none
 	Admin     Admin      // the organizer API; off without a token
