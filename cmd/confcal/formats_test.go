@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"testing"
+	"time"
 )
 
 func testdata(name string) string {
@@ -79,4 +84,81 @@ func TestImportFromURLAndLimits(t *testing.T) {
 	if _, _, err := runCmd(t, vars, "import", "--event", "x", "--format", "ical", "f"); err == nil || !strings.Contains(err.Error(), `unknown format "ical"`) {
 		t.Errorf("unknown format: %v", err)
 	}
+}
+
+// serve --sync keeps an event in step with its source, and the admin API shows the status;
+// the admin token from a file turns the API on, and a wrong one is refused.
+func TestServeSyncAndAdminToken(t *testing.T) {
+	data, err := os.ReadFile(testdata("frab-schedule-v1.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(data) }))
+	defer src.Close()
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "admin-token")
+	os.WriteFile(tokenFile, []byte("s3cret-admin-token-for-tests\n"), 0o600)
+	addr := freeAddr(t)
+	vars := map[string]string{"CONFCAL_DATA_DIR": filepath.Join(dir, "data"), "CONFCAL_ADDR": addr, "CONFCAL_ADMIN_TOKEN_FILE": tokenFile}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg gosync.WaitGroup
+	var serveErr error
+	var logs bytes.Buffer
+	wg.Go(func() {
+		serveErr = run(ctx, []string{"serve", "--sync", "tls25=" + src.URL + "/schedule.xml,frab-xml,10m"}, env(vars), io.Discard, &logs)
+	})
+	defer func() {
+		cancel()
+		wg.Wait()
+		if serveErr != nil {
+			t.Errorf("serve: %v", serveErr)
+		}
+		if strings.Contains(logs.String(), "s3cret") {
+			t.Error("the admin token was logged")
+		}
+	}()
+	url := "http://" + addr
+	waitFor(t, 10*time.Second, func() bool { return get(url+"/api/v1/events/tls25") == http.StatusOK })
+	req, _ := http.NewRequest("GET", url+"/api/v1/admin/sync", nil)
+	req.Header.Set("Authorization", "Bearer s3cret-admin-token-for-tests")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"result":"changed"`) || !strings.Contains(string(body), `"revision":1`) {
+		t.Errorf("sync status: %d %s", res.StatusCode, body)
+	}
+	req.Header.Set("Authorization", "Bearer wrong")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrong token: %v %v", res.StatusCode, err)
+	}
+}
+
+func TestSyncAndTokenSettings(t *testing.T) {
+	for _, c := range []struct {
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{"CONFCAL_ADMIN_TOKEN": "short"}, nil, "admin token: at least 16 characters"},
+		{map[string]string{"CONFCAL_ADMIN_TOKEN_FILE": "/nonexistent/token"}, nil, "admin-token-file"},
+		{nil, []string{"--sync", "tls25=ftp://x"}, "want an http(s) URL"},
+		{map[string]string{"CONFCAL_SYNC": "a=https://x.org/1;a=https://x.org/2"}, nil, "another source"},
+	} {
+		c.vars = mapOr(c.vars)
+		c.vars["CONFCAL_DATA_DIR"] = t.TempDir()
+		_, _, err := runCmd(t, c.vars, append([]string{"serve"}, c.args...)...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: %v, want %q", c.vars, c.args, err, c.want)
+		}
+	}
+}
+
+func mapOr(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/confcal/confcal/handlers"
@@ -19,6 +20,7 @@ import (
 	"github.com/confcal/confcal/internal/schedule"
 	"github.com/confcal/confcal/internal/store"
 	"github.com/confcal/confcal/internal/store/sqlite"
+	"github.com/confcal/confcal/internal/sync"
 )
 
 // shutdownGrace is how long in-flight requests may take to finish on shutdown.
@@ -28,12 +30,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var cfg Config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.flags(fs, getenv)
+	var specs syncSpecs
+	if v := getenv("CONFCAL_SYNC"); v != "" {
+		specs = strings.Split(v, ";")
+	}
+	fs.Var(&specs, "sync", "keep EVENT in sync with a source: EVENT=URL[,format][,interval][,time zone] (repeatable; CONFCAL_SYNC: ;-separated)")
 	if rest, err := parse(fs, args, stderr); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError{fmt.Errorf("serve takes no arguments, got %q", rest)}
 	}
-	if err := cfg.Validate(); err != nil {
+	sources, syncErr := sync.ParseSources(specs)
+	if err := errors.Join(cfg.Validate(), syncErr); err != nil {
 		return usageError{err}
 	}
 	logOut := logbuf.New(stderr, 200*time.Millisecond)
@@ -54,13 +62,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	schedules := schedule.NewService(st, cat, time.Now)
+	fetcher := &importer.Fetcher{MaxSize: cfg.MaxDocument}
+	refresh := func(ctx context.Context) error { _, err := cat.Refresh(ctx); return err }
+	syncer := &sync.Syncer{Sources: sources, Fetcher: fetcher, Store: st, Refresh: refresh, Log: log, Now: time.Now}
 	h, err := handlers.New(handlers.Deps{
 		Agenda: cat, Schedules: schedules, Store: st, Revisions: st,
 		BaseURL: cfg.BaseURL, Log: log, Access: accessLog(&cfg, logOut),
 		Admin: handlers.Admin{
-			Token: cfg.AdminToken, Store: st, Fetcher: &importer.Fetcher{MaxSize: cfg.MaxDocument},
-			Refresh: func(ctx context.Context) error { _, err := cat.Refresh(ctx); return err },
-			Forget:  schedules.ForgetEvent, Now: time.Now,
+			Token: cfg.AdminToken, Store: st, Fetcher: fetcher, Refresh: refresh,
+			Forget: schedules.ForgetEvent, Now: time.Now, Sync: func() any { return syncer.Statuses() },
 		},
 	})
 	if err != nil {
@@ -71,6 +81,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen: %w", err)
 	}
 	go cat.Watch(ctx, cfg.Refresh)
+	go syncer.Run(ctx)
 	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "data_dir", cfg.DataDir, "admin_api", cfg.AdminToken != "")
 	return serveHTTP(ctx, ln, h, log)
 }
@@ -137,3 +148,9 @@ func seed(ctx context.Context, st *sqlite.DB, log *slog.Logger) error {
 	log.Info("bundled event loaded", "event", ev.Slug, "revision", res.Revision)
 	return nil
 }
+
+// syncSpecs collects repeated --sync flags.
+type syncSpecs []string
+
+func (s *syncSpecs) String() string     { return strings.Join(*s, ";") }
+func (s *syncSpecs) Set(v string) error { *s = append(*s, v); return nil }
