@@ -208,6 +208,7 @@ func TestAdminRefusesBadDocuments(t *testing.T) {
 		t.Errorf("body: %s", w.Body)
 	}
 	want(t, e.admin("PUT", "/events/p99conf-24?format=ical", "{}"), http.StatusBadRequest)
+	want(t, e.admin("PUT", "/events/p99conf-24", strings.Repeat(" ", adminMaxDocument+1)+"{}"), http.StatusRequestEntityTooLarge)
 	want(t, e.admin("PUT", "/events/Bad_Slug", "{}"), http.StatusBadRequest)
 	want(t, e.admin("POST", "/events/p99conf-24/import", `{"url":"file:///etc/passwd"}`), http.StatusUnprocessableEntity)
 	want(t, e.admin("POST", "/events/p99conf-24/import", `{"url":"http://127.0.0.1:1/x.json"}`), http.StatusBadGateway)

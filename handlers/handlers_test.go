@@ -19,6 +19,7 @@ import (
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/bundled"
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/importer"
 	"github.com/confcal/confcal/internal/schedule"
 	"github.com/confcal/confcal/internal/store/sqlite"
 )
@@ -61,6 +62,9 @@ func newEnv(t testing.TB, events ...*agenda.Event) *env {
 	return build(t, "", events...)
 }
 
+// adminMaxDocument is the admin API's document size limit in tests.
+const adminMaxDocument = 512 << 10
+
 // adminToken is the admin API's token in tests.
 const adminToken = "test-admin-token-5Kq9vR2mW8xZ"
 
@@ -102,7 +106,7 @@ func build(t testing.TB, token string, events ...*agenda.Event) *env {
 	e.h, err = handlers.New(handlers.Deps{
 		Agenda: e.cat, Schedules: svc, Store: st, Revisions: st, BaseURL: base, Log: log,
 		Access: handlers.NewAccessLog(logOut, false),
-		Admin: handlers.Admin{Token: e.adminToken, Store: st, Forget: svc.ForgetEvent,
+		Admin: handlers.Admin{Token: e.adminToken, Store: st, Forget: svc.ForgetEvent, Fetcher: &importer.Fetcher{MaxSize: adminMaxDocument},
 			Refresh: func(ctx context.Context) error { _, err := e.cat.Refresh(ctx); return err },
 			Now:     func() time.Time { e.now = e.now.Add(time.Minute); return e.now }},
 	})

@@ -2,9 +2,12 @@ package formats_test
 
 import (
 	"bytes"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/bundled"
@@ -58,4 +61,44 @@ func mustRead(t *testing.T, file string, o formats.Options) *agenda.Event {
 		t.Fatal(err)
 	}
 	return ev
+}
+
+// The export has the shape schedule apps read (testdata/frab-schedule.schema.json, with
+// formats asserted), and so do the pretalx samples, which keeps the schema honest.
+func TestFrabExportShape(t *testing.T) {
+	f, err := os.Open("testdata/frab-schedule.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	const id = "https://confcal.dev/schema/frab-schedule-shape.json"
+	if err := c.AddResource(id, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := bundled.Event()
+	js, _ := formats.EncodeFrabJSON(formats.NewFrabSchedule(base, 1, "https://confcal.example/events/"+base.Slug))
+	for name, data := range map[string][]byte{"export": js, "pretalx sample": sample(t, "pretalx-schedule-v1.json")} {
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s does not have the schedule shape: %v", name, err)
+		}
+	}
+	// And the schema does refuse what apps would choke on.
+	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(strings.Replace(string(js), `"duration": "00:30"`, `"duration": "30 minutes"`, 1)))
+	if sch.Validate(bad) == nil {
+		t.Error("a bad duration passes the schema")
+	}
 }
