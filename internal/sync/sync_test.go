@@ -21,14 +21,14 @@ import (
 
 func TestParseSource(t *testing.T) {
 	for spec, want := range map[string]string{
-		"tls25=https://example.org/all.json":                                 "tls25 https://example.org/all.json  5m0s ",
-		"tls25=https://example.org/all.json,sessionize,10m,Europe/Berlin":    "tls25 https://example.org/all.json sessionize 10m0s Europe/Berlin",
-		"tls25=https://example.org/s.xml,1h,frab-xml":                        "tls25 https://example.org/s.xml frab-xml 1h0m0s ",
-		"tls25=ftp://example.org/x":                                          "error: want an http(s) URL",
-		"Bad=https://example.org/x":                                          "error: want lowercase",
-		"tls25=https://example.org/x,5s":                                     "error: interval 5s is under 30s",
-		"tls25=https://example.org/x,weekly":                                 `error: "weekly" is not a format`,
-		"https://example.org/x":                                              "error: want EVENT=URL",
+		"tls25=https://example.org/all.json":                              "tls25 https://example.org/all.json  5m0s ",
+		"tls25=https://example.org/all.json,sessionize,10m,Europe/Berlin": "tls25 https://example.org/all.json sessionize 10m0s Europe/Berlin",
+		"tls25=https://example.org/s.xml,1h,frab-xml":                     "tls25 https://example.org/s.xml frab-xml 1h0m0s ",
+		"tls25=ftp://example.org/x":                                       "error: want an http(s) URL",
+		"Bad=https://example.org/x":                                       "error: want lowercase",
+		"tls25=https://example.org/x,5s":                                  "error: interval 5s is under 30s",
+		"tls25=https://example.org/x,weekly":                              `error: "weekly" is not a format`,
+		"https://example.org/x":                                           "error: want EVENT=URL",
 	} {
 		src, err := sync.ParseSource(spec)
 		got := src.Event + " " + src.URL + " " + string(src.Format) + " " + src.Interval.String() + " " + src.TimeZone
