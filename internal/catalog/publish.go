@@ -51,9 +51,13 @@ func Plan(ctx context.Context, st Writer, ev *agenda.Event, now time.Time) (Resu
 	if err != nil {
 		return Result{}, nil, fmt.Errorf("publish %s ledger: %w", ev.Slug, err)
 	}
+	summary := diff.Summary()
+	if number == 0 {
+		summary = fmt.Sprintf("new event: %d sessions, %d speakers, %d tracks", len(ev.Sessions), len(ev.Speakers), len(ev.Tracks))
+	}
 	rev := &store.Revision{
 		Event: ev.Slug, Number: number + 1, CreatedAt: now.UTC(), Hash: hash,
-		Summary: diff.Summary(), Document: doc, Ledger: ledgerJSON,
+		Summary: summary, Document: doc, Ledger: ledgerJSON,
 	}
 	return Result{Revision: rev.Number, Created: number == 0, Changed: true, Diff: diff}, rev, nil
 }
