@@ -74,12 +74,13 @@ function notify(event, detail) {
   for (const fn of listeners) fn(event, detail || {})
 }
 
-// adoptServer saves what the API answered. The page shows the answer only when no other
-// star is still on its way: an earlier answer would undo a later star for a moment.
-function adoptServer(event, s, r) {
+// adoptServer saves what the API answered. The page shows the answer only when no star
+// other than the caller's own is still on its way: an earlier answer would undo a later
+// star for a moment. mine is 1 when a star step calls, 0 otherwise.
+function adoptServer(event, s, r, mine) {
   const next = { ...s, sessions: (r.sessions || []).join(' ') }
   save(event, next)
-  if (inFlight <= 1) live.set(event, new Set(r.sessions || []))
+  if (inFlight - mine <= 0) live.set(event, new Set(r.sessions || []))
   notify(event)
 }
 
@@ -91,7 +92,7 @@ function jsonIDs(list) {
 
 async function create(event, list) {
   const r = await request('POST', '/events/' + encodeURIComponent(event) + '/schedules', null, jsonIDs(list))
-  adoptServer(event, { id: r.id, edit: r.editToken, feed: r.feedUrl }, r)
+  adoptServer(event, { id: r.id, edit: r.editToken, feed: r.feedUrl }, r, 1)
 }
 
 /**
@@ -110,7 +111,7 @@ export function star(event, session, on) {
     if (!s) return on ? create(event, [...set]) : undefined
     try {
       const path = '/schedules/' + encodeURIComponent(s.id) + '/sessions/' + encodeURIComponent(session)
-      adoptServer(event, s, await request(on ? 'PUT' : 'DELETE', path, s.edit))
+      adoptServer(event, s, await request(on ? 'PUT' : 'DELETE', path, s.edit), 1)
     } catch (err) {
       if (err.status !== 404 || !saved(event)) throw err
       // The schedule was deleted elsewhere: start a new one with what is shown.
@@ -138,7 +139,7 @@ export function refresh(event) {
   refreshed.add(event)
   queue = queue.then(async () => {
     try {
-      adoptServer(event, s, await request('GET', '/schedules/' + encodeURIComponent(s.id), s.edit))
+      adoptServer(event, s, await request('GET', '/schedules/' + encodeURIComponent(s.id), s.edit), 0)
     } catch (err) {
       if (err.status === 404) {
         save(event, null)
@@ -181,6 +182,6 @@ export async function adopt(link) {
   const r = await request('GET', '/schedules/' + encodeURIComponent(link.id), link.edit)
   if (r.event !== link.event) throw new Error('schedule link of another event')
   refreshed.add(link.event)
-  adoptServer(link.event, { id: link.id, edit: link.edit, feed: link.feed }, r)
+  adoptServer(link.event, { id: link.id, edit: link.edit, feed: link.feed }, r, 0)
   if (pending()) history.replaceState(history.state, '', location.href.split('#')[0])
 }
