@@ -162,7 +162,9 @@ func TestScheduleLinkRestoresStarsOnAnotherOrigin(t *testing.T) {
 // page's read-back of the saved schedule.
 func TestStarsDoNotFlickerWhileSaving(t *testing.T) {
 	for name, slow := range map[string]func(r *http.Request) bool{
-		"create": func(r *http.Request) bool { return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/schedules") },
+		"create": func(r *http.Request) bool {
+			return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/schedules")
+		},
 		"read-back": func(r *http.Request) bool {
 			return r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/schedules/")
 		},
