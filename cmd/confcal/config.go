@@ -33,6 +33,10 @@ type Config struct {
 	// named by --admin-token-file / CONFCAL_ADMIN_TOKEN_FILE. Never a flag: flags show in ps.
 	AdminToken     string
 	AdminTokenFile string
+	// DatabaseURL selects PostgreSQL (postgres://…); empty for the SQLite file in DataDir.
+	DatabaseURL string
+	// Instance names this process among several (for logs and the database's view).
+	Instance string
 }
 
 // minAdminToken is the shortest admin token accepted.
@@ -67,6 +71,9 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	fs.Int64Var(&c.MaxDocument, "max-document", maxDoc, "largest agenda document accepted, in bytes")
 	c.AdminToken = getenv("CONFCAL_ADMIN_TOKEN")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (postgres://…) for several instances; default: SQLite in --data-dir")
+	host, _ := os.Hostname()
+	fs.StringVar(&c.Instance, "instance", env("INSTANCE", fmt.Sprintf("%s-%d", host, os.Getpid())), "name of this instance")
 	fs.StringVar(&c.AdminTokenFile, "admin-token-file", env("ADMIN_TOKEN_FILE", ""), "file holding the admin API's bearer token (or set CONFCAL_ADMIN_TOKEN); without one the admin API is off")
 }
 
@@ -103,6 +110,9 @@ func (c *Config) Validate() error {
 	if c.MaxDocument <= 0 {
 		errs = append(errs, errors.New("max-document: want a positive number of bytes"))
 	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("database-url: want postgres://user@host:5432/db (or leave it empty for SQLite)"))
+	}
 	if c.AdminTokenFile != "" {
 		data, err := os.ReadFile(c.AdminTokenFile)
 		if err != nil {
@@ -114,6 +124,14 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("admin token: at least %d characters (for example: openssl rand -base64 32)", minAdminToken))
 	}
 	return errors.Join(errs...)
+}
+
+// StoreName says which store is in use, for logs (never the URL: it may hold a password).
+func (c *Config) StoreName() string {
+	if c.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite:" + c.DatabasePath()
 }
 
 // DatabasePath is the SQLite file in the data directory.

@@ -15,10 +15,12 @@ import (
 	"github.com/confcal/confcal/handlers"
 	"github.com/confcal/confcal/internal/bundled"
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/coherence"
 	"github.com/confcal/confcal/internal/importer"
 	"github.com/confcal/confcal/internal/logbuf"
 	"github.com/confcal/confcal/internal/schedule"
 	"github.com/confcal/confcal/internal/store"
+	"github.com/confcal/confcal/internal/store/postgres"
 	"github.com/confcal/confcal/internal/store/sqlite"
 	"github.com/confcal/confcal/internal/sync"
 )
@@ -61,7 +63,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if _, err := cat.Refresh(ctx); err != nil {
 		return err
 	}
-	schedules := schedule.NewService(st, cat, time.Now)
+	var cacheOpts []schedule.Option
+	if cfg.DatabaseURL != "" {
+		// Several instances: a cached schedule lives under a second (see coherence).
+		cacheOpts = append(cacheOpts, schedule.WithCacheTTL(750*time.Millisecond))
+	}
+	schedules := schedule.NewService(st, cat, time.Now, cacheOpts...)
 	fetcher := &importer.Fetcher{MaxSize: cfg.MaxDocument}
 	refresh := func(ctx context.Context) error { _, err := cat.Refresh(ctx); return err }
 	syncer := &sync.Syncer{Sources: sources, Fetcher: fetcher, Store: st, Refresh: refresh, Log: log, Now: time.Now}
@@ -80,9 +87,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	go cat.Watch(ctx, cfg.Refresh)
+	watch := cfg.Refresh
+	if cfg.DatabaseURL != "" && watch > 500*time.Millisecond {
+		// The safety net behind change notifications: with it, a revision another instance
+		// wrote is served within a second even while this one's listener reconnects.
+		watch = 500 * time.Millisecond
+	}
+	go cat.Watch(ctx, watch)
 	go syncer.Run(ctx)
-	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "data_dir", cfg.DataDir, "admin_api", cfg.AdminToken != "")
+	if cfg.DatabaseURL != "" {
+		listener := &coherence.Listener{DSN: cfg.DatabaseURL, Name: cfg.Instance, Catalog: cat, Schedules: schedules, Log: log}
+		go listener.Run(ctx)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "store", cfg.StoreName(), "instance", cfg.Instance, "admin_api", cfg.AdminToken != "")
 	return serveHTTP(ctx, ln, h, log)
 }
 
@@ -121,7 +138,12 @@ func accessLog(cfg *Config, w io.Writer) *handlers.AccessLog {
 	return handlers.NewAccessLog(w, cfg.LogFormat == "json")
 }
 
-func openStore(ctx context.Context, cfg *Config) (*sqlite.DB, error) {
+// openStore opens PostgreSQL when a database URL is set, else the SQLite file in the data
+// directory; either way with its migrations applied.
+func openStore(ctx context.Context, cfg *Config) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		return postgres.Open(ctx, cfg.DatabaseURL)
+	}
 	if err := cfg.EnsureDataDir(); err != nil {
 		return nil, err
 	}
@@ -130,7 +152,7 @@ func openStore(ctx context.Context, cfg *Config) (*sqlite.DB, error) {
 
 // seed loads the bundled event when the store has never held it. An event an organizer
 // has since changed, or deleted, is left alone.
-func seed(ctx context.Context, st *sqlite.DB, log *slog.Logger) error {
+func seed(ctx context.Context, st store.Store, log *slog.Logger) error {
 	if _, err := st.LatestRevision(ctx, bundled.Slug); !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

@@ -40,12 +40,35 @@ type Service struct {
 	agenda Snapshots
 	now    func() time.Time
 	cache  *cache.Cache
+	ttl    time.Duration
+	// Hits and Misses count feed lookups served from the cache and from the store.
+	Hits, Misses atomic.Uint64
 }
 
+// Option configures a Service.
+type Option func(*Service)
+
+// WithCacheTTL bounds how long a schedule stays cached. With several instances on one
+// database it must be under a second: it is what keeps a feed rotated or deleted on
+// another instance from being served for longer, even when change notifications are lost.
+func WithCacheTTL(d time.Duration) Option { return func(s *Service) { s.ttl = d } }
+
 // NewService returns a Service.
-func NewService(st Store, snaps Snapshots, now func() time.Time) *Service {
-	return &Service{store: st, agenda: snaps, now: now, cache: cache.New(lookupTTL, 5*time.Minute)}
+func NewService(st Store, snaps Snapshots, now func() time.Time, opts ...Option) *Service {
+	s := &Service{store: st, agenda: snaps, now: now, ttl: lookupTTL}
+	for _, o := range opts {
+		o(s)
+	}
+	s.cache = cache.New(s.ttl, 5*time.Minute)
+	return s
 }
+
+// Invalidate drops the schedule cached under a feed hash: another instance changed,
+// rotated or deleted it.
+func (s *Service) Invalidate(feedHash string) { s.cache.Delete(feedHash) }
+
+// Flush drops every cached schedule, when change notifications may have been missed.
+func (s *Service) Flush() { s.cache.Flush() }
 
 // Created is a new schedule with the tokens that exist only in this answer.
 type Created struct {
@@ -154,7 +177,9 @@ func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, er
 	var e *entry
 	if v, ok := s.cache.Get(hash); ok {
 		e = v.(*entry)
+		s.Hits.Add(1)
 	} else {
+		s.Misses.Add(1)
 		sc, err := s.store.ScheduleByFeed(ctx, hash)
 		if err != nil {
 			return nil, err
@@ -206,7 +231,7 @@ func (s *Service) update(ctx context.Context, id, editToken string, change func(
 
 func (s *Service) remember(sc store.Schedule) *entry {
 	e := &entry{schedule: sc}
-	s.cache.Set(sc.FeedHash, e, lookupTTL)
+	s.cache.Set(sc.FeedHash, e, s.ttl)
 	return e
 }
 

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/confcal/confcal/internal/coherence"
+	"github.com/confcal/confcal/internal/store/postgres/pgtest"
+)
+
+// instance is one confcal serve in this process.
+type instance struct {
+	url string
+}
+
+func startInstance(t *testing.T, ctx context.Context, wg *gosync.WaitGroup, dsn, name string) instance {
+	t.Helper()
+	addr := freeAddr(t)
+	vars := map[string]string{"CONFCAL_DATABASE_URL": dsn, "CONFCAL_ADDR": addr, "CONFCAL_INSTANCE": name,
+		"CONFCAL_ADMIN_TOKEN": "two-instances-admin-token", "CONFCAL_ACCESS_LOG": "false"}
+	wg.Go(func() {
+		if err := run(ctx, nil, env(vars), io.Discard, io.Discard); err != nil {
+			t.Errorf("instance %s: %v", name, err)
+		}
+	})
+	u := "http://" + addr
+	waitFor(t, 15*time.Second, func() bool { return get(u+"/readyz") == http.StatusOK })
+	return instance{url: u}
+}
+
+func (in instance) do(t *testing.T, method, path, body, auth string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, in.url+path, strings.NewReader(body))
+	if auth != "" {
+		req.Header.Set("Authorization", "Bearer "+auth)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// within polls until ok, and fails if that takes longer than the one second instances may
+// lag behind each other. It returns how long it took.
+func within(t *testing.T, what string, ok func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !ok() {
+		if time.Since(start) > time.Second {
+			t.Fatalf("%s: not within 1s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	took := time.Since(start)
+	t.Logf("%s: %s", what, took.Round(time.Millisecond))
+	return took
+}
+
+// Two instances on one PostgreSQL: whatever changes through A is what B serves within a
+// second, also after B's listening connection was killed and came back.
+func TestTwoInstancesStayCoherent(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg gosync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	a := startInstance(t, ctx, &wg, dsn, "a")
+	b := startInstance(t, ctx, &wg, dsn, "b")
+
+	round := func(label string) {
+		// A schedule made on A, its feed read on B (and so cached there).
+		code, body := a.do(t, "POST", "/api/v1/events/p99conf-24/schedules", `{"sessions":["wenger-rust-io-uring-ktls"]}`, "")
+		if code != http.StatusCreated {
+			t.Fatalf("create on A: %d %s", code, body)
+		}
+		var sc struct{ ID, EditToken, FeedURL string }
+		json.Unmarshal([]byte(body), &sc)
+		feed := strings.TrimPrefix(sc.FeedURL, a.url)
+		if code, _ := b.do(t, "GET", feed, "", ""); code != http.StatusOK {
+			t.Fatalf("%s: feed on B: %d", label, code)
+		}
+		// Star on A: B's feed has it.
+		if code, body := a.do(t, "PUT", "/api/v1/schedules/"+sc.ID+"/sessions/pavlo-databases-and-operating-systems", "", sc.EditToken); code != http.StatusOK {
+			t.Fatalf("star on A: %d %s", code, body)
+		}
+		within(t, label+": star on A in B's feed", func() bool {
+			_, f := b.do(t, "GET", feed, "", "")
+			return strings.Contains(f, "UID:pavlo-databases-and-operating-systems.p99conf-24@confcal")
+		})
+		// Rotate on A: the old URL is 404 on B.
+		if code, body := a.do(t, "POST", "/api/v1/schedules/"+sc.ID+"/rotate", "", sc.EditToken); code != http.StatusOK {
+			t.Fatalf("rotate on A: %d %s", code, body)
+		}
+		within(t, label+": rotated feed 404 on B", func() bool { code, _ := b.do(t, "GET", feed, "", ""); return code == http.StatusNotFound })
+		// A revision on A: B serves the new SEQUENCE.
+		_, doc := a.do(t, "GET", "/api/v1/events/p99conf-24", "", "")
+		var d map[string]any
+		json.Unmarshal([]byte(doc), &d)
+		s := d["sessions"].([]any)[1].(map[string]any)
+		s["title"] = s["title"].(string) + " (" + label + ")"
+		next, _ := json.Marshal(d)
+		if code, body := a.do(t, "PUT", "/api/v1/admin/events/p99conf-24?format=native", string(next), "two-instances-admin-token"); code != http.StatusOK {
+			t.Fatalf("revision on A: %d %s", code, body)
+		}
+		within(t, label+": revision on A in B's event feed", func() bool {
+			_, f := b.do(t, "GET", "/events/p99conf-24/calendar.ics", "", "")
+			return strings.Contains(f, "("+label+")")
+		})
+	}
+	round("first")
+
+	// Kill B's listening connection; B reconnects, and the same holds.
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var killed int
+	var at time.Time
+	if err := conn.QueryRow(context.Background(), "SELECT count(pg_terminate_backend(pid)), clock_timestamp() FROM pg_stat_activity WHERE application_name = $1",
+		coherence.ApplicationName("b")).Scan(&killed, &at); err != nil || killed != 1 {
+		t.Fatalf("killed %d listener connections of B: %v", killed, err)
+	}
+	// While B is without its listener, the safety nets keep the bound.
+	round("listener down")
+	// B listens again on a new connection.
+	waitFor(t, 10*time.Second, func() bool {
+		var n int
+		conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1
+			AND backend_start > $2 AND query ILIKE 'listen%'`, coherence.ApplicationName("b"), at).Scan(&n)
+		return n == 1
+	})
+	if _, m := b.do(t, "GET", "/metrics", "", ""); m != "" && !strings.Contains(m, "confcal_listener_reconnects_total 1") {
+		t.Logf("metrics do not show the reconnect yet")
+	}
+	round("after reconnect")
+}
