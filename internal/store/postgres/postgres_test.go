@@ -72,4 +72,3 @@ func migrationNames(t *testing.T) []string {
 	}
 	return out
 }
-
