@@ -51,7 +51,7 @@ func TestFramePanics(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	var logs, access bytes.Buffer
 	r := gin.New()
-	r.Use(frame(slog.New(slog.NewTextHandler(&logs, nil)), NewAccessLog(&access, false)))
+	r.Use(frame(slog.New(slog.NewTextHandler(&logs, nil)), NewAccessLog(&access, false), nil))
 	r.GET("/boom", func(*gin.Context) { panic("kaboom") })
 	r.GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "fine") })
 	w := httptest.NewRecorder()

@@ -14,6 +14,7 @@ type feedRoutes struct {
 	agenda    Agenda
 	schedules Schedules
 	log       *slog.Logger
+	metrics   *Metrics
 }
 
 // calendar serves the whole event feed, or a filtered one with ?track=a,b and ?day=.
@@ -36,6 +37,7 @@ func (r *feedRoutes) calendar(c *gin.Context) {
 	if len(f.Tracks) > 0 || f.Day != "" {
 		body = snap.FilteredFeed(f)
 	}
+	r.metrics.fetched("event", c)
 	writeBody(c, body, calendarType, cachePublicFeed)
 }
 
@@ -50,6 +52,7 @@ func (r *feedRoutes) track(c *gin.Context) {
 		fail(c, r.log, notFound("unknown track "+quote(id)))
 		return
 	}
+	r.metrics.fetched("track", c)
 	writeBody(c, snap.FilteredFeed(catalog.Filter{Tracks: []string{id}}), calendarType, cachePublicFeed)
 }
 
@@ -65,6 +68,7 @@ func (r *feedRoutes) session(c *gin.Context) {
 		fail(c, r.log, notFound("unknown or unscheduled session "+quote(id)))
 		return
 	}
+	r.metrics.fetched("session", c)
 	c.Header("Content-Disposition", `attachment; filename="`+id+`.ics"`)
 	writeBody(c, snap.FilteredFeed(catalog.Filter{IDs: []string{id}}), calendarType, cachePublicFeed)
 }
@@ -84,6 +88,7 @@ func (r *feedRoutes) personal(c *gin.Context) {
 	}
 	// ?download=1 is the widget's "Download .ics": a cross-origin <a download> is ignored by
 	// browsers, so the server asks for the download.
+	r.metrics.fetched("personal", c)
 	if c.Request.URL.RawQuery != "" && c.Query("download") != "" {
 		c.Header("Content-Disposition", `attachment; filename="my-schedule.ics"`)
 	}

@@ -38,6 +38,8 @@ type env struct {
 	now  time.Time
 	// adminToken turns the admin API on (newAdminEnv).
 	adminToken string
+	svc        *schedule.Service
+	log        *slog.Logger
 }
 
 type syncBuffer struct {
@@ -103,6 +105,7 @@ func build(t testing.TB, token string, events ...*agenda.Event) *env {
 		t.Fatal(err)
 	}
 	svc := schedule.NewService(st, e.cat, clock)
+	e.svc, e.log = svc, log
 	e.h, err = handlers.New(handlers.Deps{
 		Agenda: e.cat, Schedules: svc, Store: st, Revisions: st, BaseURL: base, Log: log,
 		Access: handlers.NewAccessLog(logOut, false),

@@ -28,9 +28,9 @@ var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 // frame is the one middleware every request passes: it takes a sane X-Request-Id from the
 // client or proxy or makes one (a random per-process prefix and a counter: unique, and cheap
 // on the hot path) and echoes it, turns a panic into a 500 logged once, and writes the
-// access log line. One frame instead of a chain of three: on the feed path, which serves
+// access log line and the request metrics. One frame instead of a chain of three: on the feed path, which serves
 // calendar clients polling all day, each layer showed in the load run.
-func frame(log *slog.Logger, access *AccessLog) gin.HandlerFunc {
+func frame(log *slog.Logger, access *AccessLog, metrics *Metrics) gin.HandlerFunc {
 	b := make([]byte, 6)
 	rand.Read(b)
 	prefix := hex.EncodeToString(b) + "-"
@@ -55,6 +55,7 @@ func frame(log *slog.Logger, access *AccessLog) gin.HandlerFunc {
 			if access != nil {
 				access.write(start, c.Request.Method, maskPath(c.Request.URL.Path), c.Writer.Status(), c.Writer.Size(), id)
 			}
+			metrics.observe(c.FullPath(), c.Request.Method, c.Writer.Status(), time.Since(start))
 		}()
 		c.Next()
 	}

@@ -22,6 +22,7 @@ type Deps struct {
 	Log       *slog.Logger
 	Access    *AccessLog // one line per request; nil for none
 	Admin     Admin      // the organizer API; off without a token
+	Metrics   *Metrics   // served at /metrics; nil for none
 }
 
 // New returns the HTTP handler with every route of the public contract.
@@ -38,10 +39,10 @@ func New(d Deps) (http.Handler, error) {
 	r := gin.New()
 	r.RedirectTrailingSlash = false
 	r.HandleMethodNotAllowed = true
-	r.Use(frame(d.Log, d.Access), cors())
+	r.Use(frame(d.Log, d.Access, d.Metrics), cors())
 
 	events := &eventRoutes{agenda: d.Agenda, log: d.Log}
-	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log}
+	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log, metrics: d.Metrics}
 	schedules := &scheduleRoutes{agenda: d.Agenda, schedules: d.Schedules, baseURL: d.BaseURL, log: d.Log}
 	page := &pageRoutes{agenda: d.Agenda, pages: renderer, css: catalog.NewBody(pages.CSS(), time.Now()), log: d.Log}
 	health := &healthRoutes{agenda: d.Agenda, db: d.Store}
@@ -80,6 +81,9 @@ func New(d Deps) (http.Handler, error) {
 	read(r, "/feeds/:file", feeds.personal)
 	read(r, "/healthz", health.healthz)
 	read(r, "/readyz", health.readyz)
+	if d.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(d.Metrics.Handler()))
+	}
 
 	api := r.Group("/api/v1")
 	read(api, "/events", events.list)

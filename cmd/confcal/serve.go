@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/confcal/confcal/handlers"
 	"github.com/confcal/confcal/internal/bundled"
 	"github.com/confcal/confcal/internal/catalog"
@@ -23,6 +25,7 @@ import (
 	"github.com/confcal/confcal/internal/store/postgres"
 	"github.com/confcal/confcal/internal/store/sqlite"
 	"github.com/confcal/confcal/internal/sync"
+	"github.com/confcal/confcal/internal/telemetry"
 )
 
 // shutdownGrace is how long in-flight requests may take to finish on shutdown.
@@ -71,6 +74,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	schedules := schedule.NewService(st, cat, time.Now, cacheOpts...)
 	fetcher := &importer.Fetcher{MaxSize: cfg.MaxDocument}
 	refresh := func(ctx context.Context) error { _, err := cat.Refresh(ctx); return err }
+	var listener *coherence.Listener
+	if cfg.DatabaseURL != "" {
+		listener = &coherence.Listener{DSN: cfg.DatabaseURL, Name: cfg.Instance, Catalog: cat, Schedules: schedules, Log: log}
+	}
+	reg := prometheus.NewRegistry()
+	metrics := handlers.NewMetrics(reg)
+	telemetry.Register(reg, metricSources(schedules, st, cat, listener))
 	syncer := &sync.Syncer{Sources: sources, Fetcher: fetcher, Store: st, Refresh: refresh, Log: log, Now: time.Now}
 	h, err := handlers.New(handlers.Deps{
 		Agenda: cat, Schedules: schedules, Store: st, Revisions: st,
@@ -79,6 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Token: cfg.AdminToken, Store: st, Fetcher: fetcher, Refresh: refresh,
 			Forget: schedules.ForgetEvent, Now: time.Now, Sync: func() any { return syncer.Statuses() },
 		},
+		Metrics: metrics,
 	})
 	if err != nil {
 		return err
@@ -95,8 +106,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	go cat.Watch(ctx, watch)
 	go syncer.Run(ctx)
-	if cfg.DatabaseURL != "" {
-		listener := &coherence.Listener{DSN: cfg.DatabaseURL, Name: cfg.Instance, Catalog: cat, Schedules: schedules, Log: log}
+	if listener != nil {
 		go listener.Run(ctx)
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "store", cfg.StoreName(), "instance", cfg.Instance, "admin_api", cfg.AdminToken != "")
@@ -169,6 +179,15 @@ func seed(ctx context.Context, st store.Store, log *slog.Logger) error {
 	}
 	log.Info("bundled event loaded", "event", ev.Slug, "revision", res.Revision)
 	return nil
+}
+
+// metricSources are what the metrics read.
+func metricSources(sc *schedule.Service, st store.Store, cat *catalog.Catalog, l *coherence.Listener) telemetry.Sources {
+	s := telemetry.Sources{CacheHits: sc.Hits.Load, CacheMisses: sc.Misses.Load, Totals: st.Totals, Snapshots: cat.All}
+	if l != nil {
+		s.ListenerReconnects, s.ListenerConnected = l.Reconnects.Load, l.Connected.Load
+	}
+	return s
 }
 
 // syncSpecs collects repeated --sync flags.

@@ -80,4 +80,6 @@ type Store interface {
 	UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*Schedule) error) (Schedule, error)
 	// DeleteSchedule removes a schedule, or returns ErrNotFound.
 	DeleteSchedule(ctx context.Context, id string) error
+	// Totals counts the personal schedules and the stars in them, over all events.
+	Totals(ctx context.Context) (schedules, stars int, err error)
 }

@@ -99,6 +99,15 @@ func (db *DB) DeleteSchedule(ctx context.Context, id string) error {
 	return tx.Commit(ctx)
 }
 
+// Totals counts schedules and their stars.
+func (db *DB) Totals(ctx context.Context) (schedules, stars int, err error) {
+	err = db.pool.QueryRow(ctx, "SELECT count(*), COALESCE(SUM(jsonb_array_length(sessions)), 0) FROM schedules").Scan(&schedules, &stars)
+	if err != nil {
+		return 0, 0, fmt.Errorf("totals: %w", err)
+	}
+	return schedules, stars, nil
+}
+
 func scanSchedule(row pgx.Row) (store.Schedule, error) {
 	var sc store.Schedule
 	var sessions []byte

@@ -90,6 +90,15 @@ func (s *DB) DeleteSchedule(ctx context.Context, id string) error {
 	return nil
 }
 
+// Totals counts schedules and their stars.
+func (s *DB) Totals(ctx context.Context) (schedules, stars int, err error) {
+	err = s.db.QueryRowContext(ctx, "SELECT count(*), COALESCE(SUM(json_array_length(sessions)), 0) FROM schedules").Scan(&schedules, &stars)
+	if err != nil {
+		return 0, 0, fmt.Errorf("totals: %w", err)
+	}
+	return schedules, stars, nil
+}
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanSchedule(row scanner) (store.Schedule, error) {

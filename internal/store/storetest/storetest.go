@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ScheduleUpdateAborts", func(t *testing.T) { testScheduleUpdateAborts(t, open(t)) })
 	t.Run("ScheduleFeedHashUnique", func(t *testing.T) { testFeedHashUnique(t, open(t)) })
 	t.Run("ConcurrentStars", func(t *testing.T) { testConcurrentStars(t, open(t)) })
+	t.Run("Totals", func(t *testing.T) { testTotals(t, open(t)) })
 	t.Run("Ping", func(t *testing.T) {
 		if err := open(t).Ping(context.Background()); err != nil {
 			t.Fatal(err)
@@ -187,6 +188,23 @@ func testDeleteEvent(t *testing.T, s store.Store) {
 	}
 	if deleted, _ := s.EventDeleted(ctx, "ev"); deleted {
 		t.Error("a re-created event still reads as deleted")
+	}
+}
+
+func testTotals(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if n, stars, err := s.Totals(ctx); err != nil || n != 0 || stars != 0 {
+		t.Fatalf("totals of an empty store: %d, %d, %v", n, stars, err)
+	}
+	for i, id := range []string{"a", "b", "c"} {
+		sc := newSchedule(id)
+		sc.Sessions = []string{"s1", "s2", "s3"}[:i]
+		if _, err := s.CreateSchedule(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, stars, err := s.Totals(ctx); err != nil || n != 3 || stars != 3 {
+		t.Errorf("totals = %d schedules, %d stars, %v; want 3, 3", n, stars, err)
 	}
 }
 

@@ -1,0 +1,69 @@
+package handlers_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/confcal/confcal/handlers"
+)
+
+func TestClientFamily(t *testing.T) {
+	for ua, want := range map[string]string{
+		"Google-Calendar-Importer":                                                                   "google",
+		"iOS/17.4 (21E219) dataaccessd/1.0":                                                          "apple",
+		"macOS/14.4 (23E214) CalendarAgent/988":                                                      "apple",
+		"Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)":                 "microsoft",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:115.0) Gecko/20100101 Thunderbird/115.9.0": "mozilla",
+		"curl/8.5.0": "other",
+		"":           "other",
+	} {
+		if got := handlers.ClientFamily(ua); got != want {
+			t.Errorf("%q: %s, want %s", ua, got, want)
+		}
+	}
+}
+
+// /metrics labels requests by route pattern, so a feed token never becomes a label, and
+// counts feed fetches by calendar client family.
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	reg := prometheus.NewRegistry()
+	m := handlers.NewMetrics(reg)
+	h, err := handlers.New(handlers.Deps{Agenda: e.cat, Schedules: e.svc, Store: e.st, Revisions: e.st, BaseURL: base, Log: e.log, Metrics: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h = h
+	c := e.create(`{"sessions":["` + wenger + `"]}`)
+	token := strings.TrimSuffix(strings.TrimPrefix(feedPath(c.FeedURL), "/feeds/"), ".ics")
+	for _, ua := range []string{"Google-Calendar-Importer", "Google-Calendar-Importer", "iOS/17.4 (21E219) dataaccessd/1.0"} {
+		want(t, e.do("GET", feedPath(c.FeedURL), "", "User-Agent", ua), http.StatusOK)
+	}
+	want(t, e.do("GET", "/events/p99conf-24/calendar.ics", "", "User-Agent", "Microsoft Office/16.0"), http.StatusOK)
+	want(t, e.do("GET", "/nope/"+token, ""), http.StatusNotFound)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(w.Body)
+	text := string(body)
+	if strings.Contains(text, token) {
+		t.Error("a feed token is in the metrics")
+	}
+	for _, s := range []string{
+		`confcal_http_requests_total{code="200",method="GET",route="/feeds/:file"} 3`,
+		`confcal_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
+		`confcal_http_requests_total{code="201",method="POST",route="/api/v1/events/:event/schedules"} 1`,
+		`confcal_http_request_duration_seconds_count{method="GET",route="/feeds/:file"} 3`,
+		`confcal_feed_fetches_total{client="google",kind="personal"} 2`,
+		`confcal_feed_fetches_total{client="apple",kind="personal"} 1`,
+		`confcal_feed_fetches_total{client="microsoft",kind="event"} 1`,
+	} {
+		if !strings.Contains(text, s) {
+			t.Errorf("metrics lack %s", s)
+		}
+	}
+}
