@@ -162,3 +162,47 @@ func mapOr(m map[string]string) map[string]string {
 	}
 	return m
 }
+
+// backup copies the database while serve writes to it; the copy opens and holds the data.
+func TestMigrateAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"CONFCAL_DATA_DIR": filepath.Join(dir, "data")}
+	if out, _, err := runCmd(t, vars, "migrate"); err != nil || !strings.Contains(out, "migrations applied") {
+		t.Fatalf("migrate: %v %s", err, out)
+	}
+	if _, _, err := runCmd(t, vars, "import", "--event", "tls25", testdata("pretalx-schedule-v1.json")); err != nil {
+		t.Fatal(err)
+	}
+	// A writer keeps adding revisions while the backup runs.
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg gosync.WaitGroup
+	wg.Go(func() {
+		for i := 0; ctx.Err() == nil && i < 50; i++ {
+			file := []string{"pretalx-schedule-v2.json", "pretalx-schedule-v1.json"}[i%2]
+			runCmd(t, vars, "import", "--event", "tls25", testdata(file))
+		}
+	})
+	dest := filepath.Join(dir, "backup.db")
+	out, _, err := runCmd(t, vars, "backup", dest)
+	cancel()
+	wg.Wait()
+	if err != nil || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %v %s", err, out)
+	}
+	copyVars := map[string]string{"CONFCAL_DATA_DIR": filepath.Join(dir, "restored")}
+	os.MkdirAll(copyVars["CONFCAL_DATA_DIR"], 0o755)
+	if err := os.Rename(dest, filepath.Join(copyVars["CONFCAL_DATA_DIR"], "confcal.db")); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCmd(t, copyVars, "import", "--event", "tls25", "--dry-run", testdata("pretalx-schedule-v1.json"))
+	if err != nil || (!strings.Contains(out, "no changes") && !strings.Contains(out, "would be written")) {
+		t.Errorf("the copy does not hold the event: %v %s", err, out)
+	}
+	if _, _, err := runCmd(t, vars, "backup", filepath.Join(dir, "data", "confcal.db")); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("backup over an existing file: %v", err)
+	}
+	pg := map[string]string{"CONFCAL_DATABASE_URL": "postgres://nobody@127.0.0.1:1/x"}
+	if _, _, err := runCmd(t, pg, "backup", filepath.Join(dir, "x.db")); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("backup on PostgreSQL: %v", err)
+	}
+}

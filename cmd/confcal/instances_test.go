@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -145,4 +147,88 @@ func TestTwoInstancesStayCoherent(t *testing.T) {
 		return strings.Contains(m, "confcal_listener_reconnects_total 1") && strings.Contains(m, "confcal_listener_connected 1")
 	})
 	round("after reconnect")
+}
+
+// cutProxy forwards TCP to PostgreSQL until cut: then it drops every connection and
+// refuses new ones, as a network partition or a database restart would, until restored.
+type cutProxy struct {
+	ln     net.Listener
+	target string
+	mu     gosync.Mutex
+	down   bool
+	conns  []net.Conn
+}
+
+func newCutProxy(t *testing.T, target string) *cutProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, target: target}
+	t.Cleanup(func() { ln.Close(); p.cut() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			down := p.down
+			p.mu.Unlock()
+			if down {
+				c.Close()
+				continue
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *cutProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = true
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+func (p *cutProxy) restore() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = false
+}
+
+// /readyz fails while the database is unreachable and recovers by itself.
+func TestReadyzFollowsTheDatabase(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newCutProxy(t, u.Host)
+	u.Host = proxy.ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg gosync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	a := startInstance(t, ctx, &wg, u.String(), "ready")
+	proxy.cut()
+	waitFor(t, 10*time.Second, func() bool { return get(a.url+"/readyz") == http.StatusServiceUnavailable })
+	// Agenda reads keep working from memory meanwhile.
+	if code := get(a.url + "/events/p99conf-24/calendar.ics"); code != http.StatusOK {
+		t.Errorf("event feed while the database is down: %d", code)
+	}
+	proxy.restore()
+	waitFor(t, 15*time.Second, func() bool { return get(a.url+"/readyz") == http.StatusOK })
 }

@@ -3,6 +3,8 @@
 //	confcal [serve] [flags]            run the service (default)
 //	confcal import --event SLUG FILE   load an agenda document as a new revision
 //	confcal check FILE                 validate an agenda document
+//	confcal migrate                    apply database migrations
+//	confcal backup DEST                copy the SQLite database while it serves
 package main
 
 import (
@@ -47,6 +49,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "check":
 		return check(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return backup(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -58,5 +64,7 @@ const usage = `usage:
   confcal [serve] [--addr :8080] [--base-url URL] [--data-dir DIR]
   confcal import --event SLUG [--format F] [--time-zone ZONE] [--dry-run] FILE|URL|-
   confcal check [--event SLUG] [--format F] [--time-zone ZONE] FILE|URL|-
+  confcal migrate                    apply pending database migrations and exit
+  confcal backup DEST.db             online copy of the SQLite database (PostgreSQL: pg_dump)
 Every flag also reads CONFCAL_<NAME> (e.g. CONFCAL_BASE_URL); a flag beats its variable.
 `
