@@ -206,3 +206,45 @@ func TestMigrateAndBackup(t *testing.T) {
 		t.Errorf("backup on PostgreSQL: %v", err)
 	}
 }
+
+// Shutdown drains: a request in flight when the signal comes is answered in full.
+func TestGracefulShutdownDrains(t *testing.T) {
+	data, _ := os.ReadFile(testdata("pretalx-schedule-v1.json"))
+	started := make(chan struct{})
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(700 * time.Millisecond) // a slow CFP tool
+		w.Write(data)
+	}))
+	defer src.Close()
+	addr := freeAddr(t)
+	vars := map[string]string{"CONFCAL_DATA_DIR": t.TempDir(), "CONFCAL_ADDR": addr, "CONFCAL_ADMIN_TOKEN": "drain-test-admin-token"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, env(vars), io.Discard, io.Discard) }()
+	url := "http://" + addr
+	waitFor(t, 10*time.Second, func() bool { return get(url+"/readyz") == http.StatusOK })
+	result := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", url+"/api/v1/admin/events/tls25/import", strings.NewReader(`{"url":"`+src.URL+`"}`))
+		req.Header.Set("Authorization", "Bearer drain-test-admin-token")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			result <- 0
+			return
+		}
+		res.Body.Close()
+		result <- res.StatusCode
+	}()
+	<-started
+	cancel() // SIGTERM while the import is in flight
+	if code := <-result; code != http.StatusCreated {
+		t.Errorf("the in-flight request got %d, want 201", code)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if get(url+"/readyz") != 0 {
+		t.Error("still serving after shutdown")
+	}
+}
