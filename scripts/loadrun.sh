@@ -20,7 +20,7 @@ pid=$!
 tck=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }  # server user+system ticks
 for _ in $(seq 100); do [ -s "$work/urls" ] && break; sleep 0.1; done
-read -r confcal bare same < "$work/urls"
+read -r confcal bare same _ < "$work/urls"
 echo "feed: $(curl -fs "$bare" | wc -c) bytes; $(nproc) cores; pinned: ${server[*]:-no}; $(go version)"
 echo "== throughput (wrk -t1 -c32 -d${secs}s), alternating"
 declare -A sum reqs ticks

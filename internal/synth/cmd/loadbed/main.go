@@ -3,9 +3,10 @@
 // a bare net/http handler writing the same bytes from memory, so that a load generator can
 // compare the two on the same binary, heap and garbage collector. It prints one line:
 //
-//	CONFCAL_URL BARE_URL BARE_HEADERS_URL
+//	CONFCAL_URL BARE_URL BARE_HEADERS_URL EVENT_JSON_URL
 //
-// where the third serves the same bytes with every header of confcal's response. It
+// where the third serves the same bytes with every header of confcal's response, and the
+// fourth is the event's JSON through confcal. With -database-url it runs on PostgreSQL. It
 // listens on 127.0.0.1 only and stops after -for.
 package main
 
@@ -28,6 +29,8 @@ import (
 	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/logbuf"
 	"github.com/confcal/confcal/internal/schedule"
+	"github.com/confcal/confcal/internal/store"
+	"github.com/confcal/confcal/internal/store/postgres"
 	"github.com/confcal/confcal/internal/store/sqlite"
 	"github.com/confcal/confcal/internal/synth"
 )
@@ -37,12 +40,20 @@ func main() {
 	stars := flag.Int("stars", 10, "sessions in the personal schedule")
 	accessLog := flag.String("access-log", os.DevNull, "file for confcal's access log")
 	life := flag.Duration("for", 10*time.Minute, "stop after this long")
+	dbURL := flag.String("database-url", "", "PostgreSQL URL to run on instead of a SQLite file (its tables must be empty)")
 	flag.Parse()
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "loadbed")
 	check(err)
 	defer os.RemoveAll(dir)
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "confcal.db"))
+	var st store.Store
+	var opts []schedule.Option
+	if *dbURL != "" {
+		st, err = postgres.Open(ctx, *dbURL)
+		opts = append(opts, schedule.WithCacheTTL(750*time.Millisecond)) // as serve does on PostgreSQL
+	} else {
+		st, err = sqlite.Open(ctx, filepath.Join(dir, "confcal.db"))
+	}
 	check(err)
 	ev := synth.Event(synth.Options{Sessions: *sessions, Tracks: 8, Days: 2})
 	_, err = catalog.Publish(ctx, st, ev, time.Now())
@@ -58,7 +69,7 @@ func main() {
 	cat := catalog.New(st, base, time.Now, quiet)
 	_, err = cat.Refresh(ctx)
 	check(err)
-	svc := schedule.NewService(st, cat, time.Now)
+	svc := schedule.NewService(st, cat, time.Now, opts...)
 	h, err := handlers.New(handlers.Deps{Agenda: cat, Schedules: svc, Store: st, Revisions: st, BaseURL: base, Log: quiet,
 		Access: handlers.NewAccessLog(logOut, false)})
 	check(err)
@@ -92,7 +103,7 @@ func main() {
 	go serve(confcalLn, h)
 	go serve(bareLn, bare)
 	go serve(sameLn, same)
-	fmt.Printf("%s%s http://%s/feed.ics http://%s/feed.ics\n", base, feedPath, bareLn.Addr(), sameLn.Addr())
+	fmt.Printf("%s%s http://%s/feed.ics http://%s/feed.ics %s/api/v1/events/%s\n", base, feedPath, bareLn.Addr(), sameLn.Addr(), base, ev.Slug)
 	time.Sleep(*life)
 }
 
