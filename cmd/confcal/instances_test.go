@@ -104,6 +104,21 @@ func TestTwoInstancesStayCoherent(t *testing.T) {
 			t.Fatalf("rotate on A: %d %s", code, body)
 		}
 		within(t, label+": rotated feed 404 on B", func() bool { code, _ := b.do(t, "GET", feed, "", ""); return code == http.StatusNotFound })
+		// Delete on A: the new feed URL, read on B first, is 404 on B.
+		code, body = a.do(t, "POST", "/api/v1/schedules/"+sc.ID+"/rotate", "", sc.EditToken)
+		var again struct{ FeedURL string }
+		json.Unmarshal([]byte(body), &again)
+		newFeed := strings.TrimPrefix(again.FeedURL, a.url)
+		if code != http.StatusOK {
+			t.Fatalf("second rotate on A: %d %s", code, body)
+		}
+		if code, _ := b.do(t, "GET", newFeed, "", ""); code != http.StatusOK {
+			t.Fatalf("%s: new feed on B: %d", label, code)
+		}
+		if code, body := a.do(t, "DELETE", "/api/v1/schedules/"+sc.ID, "", sc.EditToken); code != http.StatusNoContent {
+			t.Fatalf("delete on A: %d %s", code, body)
+		}
+		within(t, label+": deleted schedule's feed 404 on B", func() bool { code, _ := b.do(t, "GET", newFeed, "", ""); return code == http.StatusNotFound })
 		// A revision on A: B serves the new SEQUENCE.
 		_, doc := a.do(t, "GET", "/api/v1/events/p99conf-24", "", "")
 		var d map[string]any
