@@ -62,35 +62,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	cat := catalog.New(st, cfg.BaseURL, time.Now, log)
-	if _, err := cat.Refresh(ctx); err != nil {
-		return err
-	}
-	var cacheOpts []schedule.Option
-	if cfg.DatabaseURL != "" {
-		// Several instances: a cached schedule lives under a second (see coherence).
-		cacheOpts = append(cacheOpts, schedule.WithCacheTTL(750*time.Millisecond))
-	}
-	schedules := schedule.NewService(st, cat, time.Now, cacheOpts...)
-	fetcher := &importer.Fetcher{MaxSize: cfg.MaxDocument}
-	refresh := func(ctx context.Context) error { _, err := cat.Refresh(ctx); return err }
-	var listener *coherence.Listener
-	if cfg.DatabaseURL != "" {
-		listener = &coherence.Listener{DSN: cfg.DatabaseURL, Name: cfg.Instance, Catalog: cat, Schedules: schedules, Log: log}
-	}
-	reg := prometheus.NewRegistry()
-	metrics := handlers.NewMetrics(reg)
-	telemetry.Register(reg, metricSources(schedules, st, cat, listener))
-	syncer := &sync.Syncer{Sources: sources, Fetcher: fetcher, Store: st, Refresh: refresh, Log: log, Now: time.Now}
-	h, err := handlers.New(handlers.Deps{
-		Agenda: cat, Schedules: schedules, Store: st, Revisions: st,
-		BaseURL: cfg.BaseURL, Log: log, Access: accessLog(&cfg, logOut),
-		Admin: handlers.Admin{
-			Token: cfg.AdminToken, Store: st, Fetcher: fetcher, Refresh: refresh,
-			Forget: schedules.ForgetEvent, Now: time.Now, Sync: func() any { return syncer.Statuses() },
-		},
-		Metrics: metrics,
-	})
+	a, err := newApp(ctx, &cfg, st, sources, log, logOut)
 	if err != nil {
 		return err
 	}
@@ -98,19 +70,68 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	a.background(ctx, &cfg)
+	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "store", cfg.StoreName(), "instance", cfg.Instance, "admin_api", cfg.AdminToken != "")
+	return serveHTTP(ctx, ln, a.handler, log)
+}
+
+// app is the wired service: what serve runs.
+type app struct {
+	cat       *catalog.Catalog
+	schedules *schedule.Service
+	syncer    *sync.Syncer
+	listener  *coherence.Listener // nil on SQLite
+	handler   http.Handler
+}
+
+func newApp(ctx context.Context, cfg *Config, st store.Store, sources []sync.Source, log *slog.Logger, logOut io.Writer) (*app, error) {
+	a := &app{cat: catalog.New(st, cfg.BaseURL, time.Now, log)}
+	if _, err := a.cat.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	var cacheOpts []schedule.Option
+	if cfg.DatabaseURL != "" {
+		// Several instances: a cached schedule lives under a second (see coherence).
+		cacheOpts = append(cacheOpts, schedule.WithCacheTTL(750*time.Millisecond))
+		a.listener = &coherence.Listener{DSN: cfg.DatabaseURL, Name: cfg.Instance, Catalog: a.cat, Log: log}
+	}
+	a.schedules = schedule.NewService(st, a.cat, time.Now, cacheOpts...)
+	if a.listener != nil {
+		a.listener.Schedules = a.schedules
+	}
+	fetcher := &importer.Fetcher{MaxSize: cfg.MaxDocument}
+	refresh := func(ctx context.Context) error { _, err := a.cat.Refresh(ctx); return err }
+	a.syncer = &sync.Syncer{Sources: sources, Fetcher: fetcher, Store: st, Refresh: refresh, Log: log, Now: time.Now}
+	reg := prometheus.NewRegistry()
+	metrics := handlers.NewMetrics(reg)
+	telemetry.Register(reg, metricSources(a.schedules, st, a.cat, a.listener))
+	var err error
+	a.handler, err = handlers.New(handlers.Deps{
+		Agenda: a.cat, Schedules: a.schedules, Store: st, Revisions: st,
+		BaseURL: cfg.BaseURL, Log: log, Access: accessLog(cfg, logOut),
+		Admin: handlers.Admin{
+			Token: cfg.AdminToken, Store: st, Fetcher: fetcher, Refresh: refresh,
+			Forget: a.schedules.ForgetEvent, Now: time.Now, Sync: func() any { return a.syncer.Statuses() },
+		},
+		Metrics: metrics,
+	})
+	return a, err
+}
+
+// background starts what runs beside the HTTP server until ctx ends: the catalog's
+// re-check, scheduled syncs, and on PostgreSQL the change listener.
+func (a *app) background(ctx context.Context, cfg *Config) {
 	watch := cfg.Refresh
 	if cfg.DatabaseURL != "" && watch > 500*time.Millisecond {
 		// The safety net behind change notifications: with it, a revision another instance
 		// wrote is served within a second even while this one's listener reconnects.
 		watch = 500 * time.Millisecond
 	}
-	go cat.Watch(ctx, watch)
-	go syncer.Run(ctx)
-	if listener != nil {
-		go listener.Run(ctx)
+	go a.cat.Watch(ctx, watch)
+	go a.syncer.Run(ctx)
+	if a.listener != nil {
+		go a.listener.Run(ctx)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "store", cfg.StoreName(), "instance", cfg.Instance, "admin_api", cfg.AdminToken != "")
-	return serveHTTP(ctx, ln, h, log)
 }
 
 func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
