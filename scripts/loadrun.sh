@@ -24,6 +24,7 @@ read -r confcal bare same _ < "$work/urls"
 echo "feed: $(curl -fs "$bare" | wc -c) bytes; $(nproc) cores; pinned: ${server[*]:-no}; $(go version)"
 echo "== throughput (wrk -t1 -c32 -d${secs}s), alternating"
 declare -A sum reqs ticks
+ratios=()
 for round in $(seq "$rounds"); do
   for target in "confcal $confcal" "bare $bare" "bare+headers $same"; do
     set -- $target
@@ -35,13 +36,19 @@ for round in $(seq "$rounds"); do
     sum[$1]=$(echo "${sum[$1]:-0} + $rps" | bc)
     reqs[$1]=$(( ${reqs[$1]:-0} + n )); ticks[$1]=$(( ${ticks[$1]:-0} + t1 - t0 ))
     echo "round $round  $1  ${rps} req/s  $(echo "scale=1; ($t1 - $t0) * 1000000 / $tck / $n" | bc) µs server CPU per request"
+    declare "last_${1//+/_}=$rps"
   done
+  ratios+=("$(echo "scale=3; $last_confcal / $last_bare" | bc)")
 done
 for k in confcal bare bare+headers; do
   echo "mean $k $(echo "${sum[$k]} / $rounds" | bc) req/s, $(echo "scale=1; ${ticks[$k]} * 1000000 / $tck / ${reqs[$k]}" | bc) µs server CPU per request"
 done
 echo "ratio confcal/bare $(echo "scale=3; ${sum[confcal]} / ${sum[bare]}" | bc)"
 echo "ratio confcal/bare+headers $(echo "scale=3; ${sum[confcal]} / ${sum[bare+headers]}" | bc)"
+# Each round's confcal/bare ratio pairs runs a few seconds apart, so slow drifts of the
+# VM's speed cancel out; the median of those is the steadiest figure.
+echo "per-round ratios confcal/bare: ${ratios[*]}"
+echo "median per-round ratio confcal/bare $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')"
 echo "== latency at a fixed ${rate} req/s (vegeta, ${secs}s)"
 for target in "confcal $confcal" "bare $bare" "bare+headers $same"; do
   set -- $target
