@@ -188,12 +188,12 @@ func (r *adminRoutes) write(c *gin.Context, prev, ev *agenda.Event) {
 	if err := r.Refresh(ctx); err != nil {
 		r.log.Warn("refresh after publish", "event", ev.Slug, "err", err)
 	}
-	r.log.Info("agenda published", "event", ev.Slug, "revision", res.Revision, "summary", res.Diff.Summary())
+	r.log.Info("agenda published", "event", ev.Slug, "revision", res.Revision, "summary", res.Summary)
 	status := http.StatusOK
 	if res.Created {
 		status = http.StatusCreated
 	}
-	c.JSON(status, publishJSON{Event: ev.Slug, Revision: res.Revision, Created: res.Created, Summary: res.Diff.Summary(),
+	c.JSON(status, publishJSON{Event: ev.Slug, Revision: res.Revision, Created: res.Created, Summary: res.Summary,
 		Changes: nonNil(agenda.Describe(prev, ev))})
 }
 

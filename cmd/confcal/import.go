@@ -142,7 +142,7 @@ func printResult(w io.Writer, prev, ev *agenda.Event, res catalog.Result, verb s
 	case !res.Changed:
 		fmt.Fprintf(w, "%s: no changes; revision %d stays current\n", ev.Slug, res.Revision)
 	default:
-		fmt.Fprintf(w, "%s: revision %d %s written: %s\n", ev.Slug, res.Revision, verb, res.Diff.Summary())
+		fmt.Fprintf(w, "%s: revision %d %s written: %s\n", ev.Slug, res.Revision, verb, res.Summary)
 		for _, line := range agenda.Describe(prev, ev) {
 			fmt.Fprintf(w, "  %s\n", line)
 		}

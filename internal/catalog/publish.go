@@ -27,6 +27,7 @@ type Result struct {
 	Created  bool        // the event is new
 	Changed  bool        // a revision was written
 	Diff     agenda.Diff // what it changed
+	Summary  string      // the revision's one-line summary, as stored
 }
 
 // Plan computes what publishing ev would do, without writing: the next revision (when the
@@ -59,7 +60,7 @@ func Plan(ctx context.Context, st Writer, ev *agenda.Event, now time.Time) (Resu
 		Event: ev.Slug, Number: number + 1, CreatedAt: now.UTC(), Hash: hash,
 		Summary: summary, Document: doc, Ledger: ledgerJSON,
 	}
-	return Result{Revision: rev.Number, Created: number == 0, Changed: true, Diff: diff}, rev, nil
+	return Result{Revision: rev.Number, Created: number == 0, Changed: true, Diff: diff, Summary: summary}, rev, nil
 }
 
 // Publish stores ev as the event's next revision, unless it equals the latest one. The

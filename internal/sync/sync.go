@@ -180,7 +180,7 @@ func (s *Syncer) Check(ctx context.Context, src Source) {
 			s.Log.Warn("sync: refresh", "event", src.Event, "err", err)
 		}
 	}
-	s.Log.Info("sync applied", "event", src.Event, "revision", res.Revision, "summary", res.Diff.Summary(),
+	s.Log.Info("sync applied", "event", src.Event, "revision", res.Revision, "summary", res.Summary,
 		"changes", strings.Join(agenda.Describe(prev, ev), "; "))
 	s.finish(src, func(st *Status) {
 		st.Result, st.Revision, st.LastChange = "changed", res.Revision, st.LastCheck
