@@ -59,75 +59,100 @@ func SpeakerGUID(event, speaker string) string {
 func fromFrab(conf frabConference, events []frabEvent, ps agenda.Problems, o Options) (*agenda.Event, error) {
 	ev := &agenda.Event{Slug: o.Slug, Name: strings.TrimSpace(conf.Title), Website: conf.URL,
 		TimeZone: cmpOr(o.TimeZone, conf.TimeZone), StartDate: dateOnly(conf.Start), EndDate: dateOnly(conf.End)}
-	loc, zoneErr := time.LoadLocation(ev.TimeZone)
-	if ev.TimeZone == "" {
-		zoneErr = fmt.Errorf("no zone")
+	b := &frabBuilder{ev: ev, ps: &ps, sessionIDs: map[string]string{}, speakerIDs: map[string]string{}, seen: map[string]bool{}}
+	loc, err := time.LoadLocation(ev.TimeZone)
+	if ev.TimeZone != "" && err == nil {
+		b.loc = loc
 	}
-	sessionIDs, speakerIDs := map[string]string{}, map[string]string{}
-	if b := o.Base; b != nil {
-		for _, s := range b.Sessions {
-			sessionIDs[SessionGUID(o.Slug, s.ID)] = s.ID
+	if base := o.Base; base != nil {
+		for _, s := range base.Sessions {
+			b.sessionIDs[SessionGUID(o.Slug, s.ID)] = s.ID
 		}
-		for _, s := range b.Speakers {
-			speakerIDs[SpeakerGUID(o.Slug, s.ID)] = s.ID
+		for _, s := range base.Speakers {
+			b.speakerIDs[SpeakerGUID(o.Slug, s.ID)] = s.ID
 		}
 	}
-	tracks := newTracks(ev, o.Base)
+	b.tracks = newTracks(ev, o.Base)
 	for _, name := range conf.Tracks {
-		tracks.id(name)
+		b.tracks.id(name)
 	}
-	// Tracks are topics; a schedule that names none has its rooms as the parallel lines.
+	b.byRoom = roomsAreTracks(events)
+	for _, e := range events {
+		b.session(e)
+	}
+	if base := o.Base; base != nil {
+		keepSpeakerDetails(ev, base)
+	}
+	return finish(ev, ps, o)
+}
+
+// roomsAreTracks: tracks are topics; a schedule that names none (and has several rooms)
+// has its rooms as the parallel lines.
+func roomsAreTracks(events []frabEvent) bool {
 	rooms := map[string]bool{}
-	byRoom := true
 	for _, e := range events {
 		rooms[e.Room] = true
 		if strings.TrimSpace(e.Track) != "" {
-			byRoom = false
+			return false
 		}
 	}
-	byRoom = byRoom && len(rooms) > 1
-	seenSpeaker := map[string]bool{}
-	for _, e := range events {
-		id := sessionIDs[strings.ToLower(e.GUID)]
-		if id == "" {
-			id = idOf(cmpOr(e.GUID, e.ID))
-		}
-		if id == "" {
-			ps.Add(e.field("guid"), "missing (and no id): a session needs a stable identity")
-		}
-		title := strings.TrimSpace(e.Title)
-		if sub := strings.TrimSpace(e.Subtitle); sub != "" {
-			title += ": " + sub
-		}
-		se := agenda.Session{ID: id, Title: title, Abstract: joinText(e.Abstract, e.Description), Kind: kindOf(e.Type, e.Title), JoinURL: e.JoinURL,
-			TrackID: tracks.id(e.Track), SpeakerIDs: []string{}}
-		if byRoom {
-			se.TrackID = tracks.id(e.Room)
-		}
-		se.Start, se.End = frabTimes(&ps, e, loc, zoneErr == nil)
-		for _, p := range e.Persons {
-			pid := speakerIDs[strings.ToLower(p.GUID)]
-			if pid == "" {
-				pid = idOf(cmpOr(p.Code, cmpOr(p.GUID, cmpOr(p.ID, slugify(p.Name)))))
-			}
-			if pid == "" || strings.TrimSpace(p.Name) == "" {
-				ps.Add(p.at, "a person needs a name and an id, code or guid")
-				continue
-			}
+	return len(rooms) > 1
+}
+
+// frabBuilder turns frab events into sessions and their persons into speakers.
+type frabBuilder struct {
+	ev                     *agenda.Event
+	ps                     *agenda.Problems
+	loc                    *time.Location // nil when the zone is unknown (Validate says so)
+	tracks                 *tracksByName
+	byRoom                 bool
+	sessionIDs, speakerIDs map[string]string // export guid → id Base knows
+	seen                   map[string]bool   // speakers added
+}
+
+func (b *frabBuilder) session(e frabEvent) {
+	id := b.sessionIDs[strings.ToLower(e.GUID)]
+	if id == "" {
+		id = idOf(cmpOr(e.GUID, e.ID))
+	}
+	if id == "" {
+		b.ps.Add(e.field("guid"), "missing (and no id): a session needs a stable identity")
+	}
+	title := strings.TrimSpace(e.Title)
+	if sub := strings.TrimSpace(e.Subtitle); sub != "" {
+		title += ": " + sub
+	}
+	se := agenda.Session{ID: id, Title: title, Abstract: joinText(e.Abstract, e.Description), Kind: kindOf(e.Type, e.Title),
+		JoinURL: e.JoinURL, TrackID: b.tracks.id(e.Track), SpeakerIDs: []string{}}
+	if b.byRoom {
+		se.TrackID = b.tracks.id(e.Room)
+	}
+	se.Start, se.End = frabTimes(b.ps, e, b.loc, b.loc != nil)
+	for _, p := range e.Persons {
+		if pid := b.speaker(p); pid != "" {
 			se.SpeakerIDs = append(se.SpeakerIDs, pid)
-			if !seenSpeaker[pid] {
-				seenSpeaker[pid] = true
-				ev.Speakers = append(ev.Speakers, agenda.Speaker{ID: pid, Name: strings.TrimSpace(p.Name), Bio: strings.TrimSpace(p.Bio), PhotoURL: p.Avatar})
-			}
-		}
-		if id != "" { // without one it is reported, and would only be reported again
-			ev.Sessions = append(ev.Sessions, se)
 		}
 	}
-	if b := o.Base; b != nil {
-		keepSpeakerDetails(ev, b)
+	if id != "" { // without one it is reported, and would only be reported again
+		b.ev.Sessions = append(b.ev.Sessions, se)
 	}
-	return finish(ev, ps, o)
+}
+
+// speaker adds a person once and returns their id, or "" (reported) without one.
+func (b *frabBuilder) speaker(p frabPerson) string {
+	pid := b.speakerIDs[strings.ToLower(p.GUID)]
+	if pid == "" {
+		pid = idOf(cmpOr(p.Code, cmpOr(p.GUID, cmpOr(p.ID, slugify(p.Name)))))
+	}
+	if pid == "" || strings.TrimSpace(p.Name) == "" {
+		b.ps.Add(p.at, "a person needs a name and an id, code or guid")
+		return ""
+	}
+	if !b.seen[pid] {
+		b.seen[pid] = true
+		b.ev.Speakers = append(b.ev.Speakers, agenda.Speaker{ID: pid, Name: strings.TrimSpace(p.Name), Bio: strings.TrimSpace(p.Bio), PhotoURL: p.Avatar})
+	}
+	return pid
 }
 
 // keepSpeakerDetails keeps what frab cannot carry for speakers Base already knows: title,

@@ -193,6 +193,70 @@ func EncodeFrabJSON(s *FrabSchedule) ([]byte, error) {
 	return json.MarshalIndent(s, "", "  ")
 }
 
+// The XML twin's elements, as schedule.xml readers expect them.
+type xmlConference struct {
+	Acronym          string `xml:"acronym"`
+	Title            string `xml:"title"`
+	Start            string `xml:"start"`
+	End              string `xml:"end"`
+	Days             int    `xml:"days"`
+	TimeslotDuration string `xml:"timeslot_duration"`
+	BaseURL          string `xml:"base_url"`
+	TimeZoneName     string `xml:"time_zone_name"`
+}
+
+type xmlPerson struct {
+	GUID string `xml:"guid,attr"`
+	Code string `xml:"code,attr"`
+	Name string `xml:",chardata"`
+}
+
+type xmlLink struct {
+	Href  string `xml:"href,attr"`
+	Title string `xml:",chardata"`
+}
+
+type xmlEvent struct {
+	GUID        string      `xml:"guid,attr"`
+	ID          int         `xml:"id,attr"`
+	Date        string      `xml:"date"`
+	Start       string      `xml:"start"`
+	Duration    string      `xml:"duration"`
+	Room        string      `xml:"room"`
+	Slug        string      `xml:"slug"`
+	URL         string      `xml:"url"`
+	Title       string      `xml:"title"`
+	Subtitle    string      `xml:"subtitle"`
+	Track       string      `xml:"track"`
+	Type        string      `xml:"type"`
+	Language    string      `xml:"language"`
+	Abstract    string      `xml:"abstract"`
+	Description string      `xml:"description"`
+	Persons     []xmlPerson `xml:"persons>person"`
+	Links       []xmlLink   `xml:"links>link"`
+}
+
+type xmlRoom struct {
+	Name   string     `xml:"name,attr"`
+	GUID   string     `xml:"guid,attr"`
+	Events []xmlEvent `xml:"event"`
+}
+
+type xmlDay struct {
+	Index int       `xml:"index,attr"`
+	Date  string    `xml:"date,attr"`
+	Start string    `xml:"start,attr"`
+	End   string    `xml:"end,attr"`
+	Rooms []xmlRoom `xml:"room"`
+}
+
+type xmlSchedule struct {
+	XMLName    xml.Name      `xml:"schedule"`
+	Version    string        `xml:"version"`
+	Conference xmlConference `xml:"conference"`
+	Days       []xmlDay      `xml:"day"`
+}
+
 // EncodeFrabXML writes the schedule.xml twin.
 func EncodeFrabXML(s *FrabSchedule) ([]byte, error) {
 	var b bytes.Buffer
@@ -200,79 +264,23 @@ func EncodeFrabXML(s *FrabSchedule) ([]byte, error) {
 	enc := xml.NewEncoder(&b)
 	enc.Indent("", "  ")
 	c := s.Schedule.Conference
-	type conference struct {
-		Acronym          string `xml:"acronym"`
-		Title            string `xml:"title"`
-		Start            string `xml:"start"`
-		End              string `xml:"end"`
-		Days             int    `xml:"days"`
-		TimeslotDuration string `xml:"timeslot_duration"`
-		BaseURL          string `xml:"base_url"`
-		TimeZoneName     string `xml:"time_zone_name"`
-	}
-	type person struct {
-		GUID string `xml:"guid,attr"`
-		Code string `xml:"code,attr"`
-		Name string `xml:",chardata"`
-	}
-	type link struct {
-		Href  string `xml:"href,attr"`
-		Title string `xml:",chardata"`
-	}
-	type event struct {
-		GUID        string   `xml:"guid,attr"`
-		ID          int      `xml:"id,attr"`
-		Date        string   `xml:"date"`
-		Start       string   `xml:"start"`
-		Duration    string   `xml:"duration"`
-		Room        string   `xml:"room"`
-		Slug        string   `xml:"slug"`
-		URL         string   `xml:"url"`
-		Title       string   `xml:"title"`
-		Subtitle    string   `xml:"subtitle"`
-		Track       string   `xml:"track"`
-		Type        string   `xml:"type"`
-		Language    string   `xml:"language"`
-		Abstract    string   `xml:"abstract"`
-		Description string   `xml:"description"`
-		Persons     []person `xml:"persons>person"`
-		Links       []link   `xml:"links>link"`
-	}
-	type room struct {
-		Name   string  `xml:"name,attr"`
-		GUID   string  `xml:"guid,attr"`
-		Events []event `xml:"event"`
-	}
-	type day struct {
-		Index int    `xml:"index,attr"`
-		Date  string `xml:"date,attr"`
-		Start string `xml:"start,attr"`
-		End   string `xml:"end,attr"`
-		Rooms []room `xml:"room"`
-	}
-	type schedule struct {
-		XMLName    xml.Name   `xml:"schedule"`
-		Version    string     `xml:"version"`
-		Conference conference `xml:"conference"`
-		Days       []day      `xml:"day"`
-	}
-	out := schedule{Version: s.Schedule.Version, Conference: conference{Acronym: c.Acronym, Title: c.Title, Start: c.Start, End: c.End,
+	out := xmlSchedule{Version: s.Schedule.Version, Conference: xmlConference{Acronym: c.Acronym, Title: c.Title, Start: c.Start, End: c.End,
 		Days: c.DaysCount, TimeslotDuration: c.TimeslotDuration, BaseURL: s.Schedule.BaseURL, TimeZoneName: c.TimeZoneName}}
 	for _, d := range c.Days {
-		xd := day{Index: d.Index, Date: d.Date, Start: d.DayStart, End: d.DayEnd}
+		xd := xmlDay{Index: d.Index, Date: d.Date, Start: d.DayStart, End: d.DayEnd}
 		for _, r := range c.Rooms {
-			xr := room{Name: r.Name, GUID: r.GUID}
+			xr := xmlRoom{Name: r.Name, GUID: r.GUID}
 			for _, e := range d.Rooms[r.Name] {
-				xe := event{GUID: e.GUID, ID: e.ID, Date: e.Date, Start: e.Start, Duration: e.Duration, Room: e.Room, Slug: e.Slug,
+				xe := xmlEvent{GUID: e.GUID, ID: e.ID, Date: e.Date, Start: e.Start, Duration: e.Duration, Room: e.Room, Slug: e.Slug,
 					URL: e.URL, Title: e.Title, Type: e.Type, Language: e.Language, Abstract: e.Abstract}
 				if e.Track != nil {
 					xe.Track = *e.Track
 				}
 				for _, p := range e.Persons {
-					xe.Persons = append(xe.Persons, person{GUID: p.GUID, Code: p.Code, Name: p.Name})
+					xe.Persons = append(xe.Persons, xmlPerson{GUID: p.GUID, Code: p.Code, Name: p.Name})
 				}
 				for _, l := range e.Links {
-					xe.Links = append(xe.Links, link{Href: l.URL, Title: l.Title})
+					xe.Links = append(xe.Links, xmlLink{Href: l.URL, Title: l.Title})
 				}
 				xr.Events = append(xr.Events, xe)
 			}

@@ -95,54 +95,60 @@ func readSessionize(data []byte, o Options) (*agenda.Event, error) {
 	}
 	trackOf := szTracks(doc, o, ev, &ps)
 	for i, s := range doc.Sessions {
-		if s.Status != nil && szSkipped[strings.ToLower(*s.Status)] {
-			continue
+		if s.Status == nil || !szSkipped[strings.ToLower(*s.Status)] {
+			ev.Sessions = append(ev.Sessions, szSessionOf(doc, s, fmt.Sprintf("sessions[%d]", i), trackOf, loc, &ps))
 		}
-		at := fmt.Sprintf("sessions[%d]", i)
-		se := agenda.Session{ID: idOf(string(s.ID)), Title: s.Title, Abstract: deref(s.Description), JoinURL: deref(s.LiveURL),
-			Kind: kindOf(s.Title), SpeakerIDs: []string{}}
-		if s.ID == "" {
-			ps.Add(at+".id", "missing")
-		}
-		var itemNames []string
-		for _, c := range s.CategoryItems {
-			if id, ok := trackOf[string(c)]; ok && !s.IsPlenumSession && se.TrackID == "" {
-				se.TrackID = id
-			}
-			itemNames = append(itemNames, szItemName(doc, string(c)))
-		}
-		se.Kind = kindOf(append(itemNames, s.Title)...)
-		if s.IsServiceSession {
-			se.Kind = agenda.KindBreak
-		}
-		for _, sp := range s.Speakers {
-			se.SpeakerIDs = append(se.SpeakerIDs, idOf(string(sp)))
-		}
-		if loc != nil {
-			n := len(ps)
-			se.Start = szTime(&ps, at+".startsAt", s.StartsAt, loc)
-			se.End = szTime(&ps, at+".endsAt", s.EndsAt, loc)
-			if len(ps) > n {
-				se.Start, se.End = time.Time{}, time.Time{} // reported; not also "end required"
-			}
-		}
-		ev.Sessions = append(ev.Sessions, se)
 	}
 	for i, sp := range doc.Speakers {
-		name := strings.TrimSpace(sp.FullName)
-		if name == "" {
-			name = strings.TrimSpace(sp.FirstName + " " + sp.LastName)
-		}
-		if name == "" {
-			ps.Add(fmt.Sprintf("speakers[%d].fullName", i), "missing")
-		}
-		s := agenda.Speaker{ID: idOf(string(sp.ID)), Name: name, Title: deref(sp.TagLine), Bio: deref(sp.Bio), PhotoURL: deref(sp.ProfilePicture)}
-		for _, l := range sp.Links {
-			s.Links = append(s.Links, agenda.Link{Title: cmpOr(l.Title, l.LinkType), URL: l.URL})
-		}
-		ev.Speakers = append(ev.Speakers, s)
+		ev.Speakers = append(ev.Speakers, szSpeakerOf(sp, fmt.Sprintf("speakers[%d]", i), &ps))
 	}
 	return finish(ev, ps, o)
+}
+
+// szSessionOf converts one session; loc is nil when the zone is unknown (reported).
+func szSessionOf(doc szAll, s szSession, at string, trackOf map[string]string, loc *time.Location, ps *agenda.Problems) agenda.Session {
+	se := agenda.Session{ID: idOf(string(s.ID)), Title: s.Title, Abstract: deref(s.Description), JoinURL: deref(s.LiveURL), SpeakerIDs: []string{}}
+	if s.ID == "" {
+		ps.Add(at+".id", "missing")
+	}
+	var itemNames []string
+	for _, c := range s.CategoryItems {
+		if id, ok := trackOf[string(c)]; ok && !s.IsPlenumSession && se.TrackID == "" {
+			se.TrackID = id
+		}
+		itemNames = append(itemNames, szItemName(doc, string(c)))
+	}
+	se.Kind = kindOf(append(itemNames, s.Title)...)
+	if s.IsServiceSession {
+		se.Kind = agenda.KindBreak
+	}
+	for _, sp := range s.Speakers {
+		se.SpeakerIDs = append(se.SpeakerIDs, idOf(string(sp)))
+	}
+	if loc != nil {
+		n := len(*ps)
+		se.Start = szTime(ps, at+".startsAt", s.StartsAt, loc)
+		se.End = szTime(ps, at+".endsAt", s.EndsAt, loc)
+		if len(*ps) > n {
+			se.Start, se.End = time.Time{}, time.Time{} // reported; not also "end required"
+		}
+	}
+	return se
+}
+
+func szSpeakerOf(sp szSpeaker, at string, ps *agenda.Problems) agenda.Speaker {
+	name := strings.TrimSpace(sp.FullName)
+	if name == "" {
+		name = strings.TrimSpace(sp.FirstName + " " + sp.LastName)
+	}
+	if name == "" {
+		ps.Add(at+".fullName", "missing")
+	}
+	s := agenda.Speaker{ID: idOf(string(sp.ID)), Name: name, Title: deref(sp.TagLine), Bio: deref(sp.Bio), PhotoURL: deref(sp.ProfilePicture)}
+	for _, l := range sp.Links {
+		s.Links = append(s.Links, agenda.Link{Title: cmpOr(l.Title, l.LinkType), URL: l.URL})
+	}
+	return s
 }
 
 // szTracks finds the category whose items are the tracks and maps item ids to track ids.
