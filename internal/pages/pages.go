@@ -80,10 +80,7 @@ func (r *Renderer) Session(w io.Writer, s *catalog.Snapshot, id string) error {
 	if v.When != "" {
 		desc = v.When + ". " + desc
 	}
-	return r.tmpl.ExecuteTemplate(w, "session.html", map[string]any{
-		"Event": s.Event, "Dates": dateRange(s.Event), "PageURL": s.PageURL(), "WidgetURL": r.widgetURL,
-		"Session": v, "OG": newOpenGraph(s, se.Title, desc, v.PageURL),
-	})
+	return r.tmpl.ExecuteTemplate(w, "session.html", r.subpage(s, newOpenGraph(s, se.Title, desc, v.PageURL), "Session", v))
 }
 
 // Speaker renders the hosted page of one speaker.
@@ -94,10 +91,15 @@ func (r *Renderer) Speaker(w io.Writer, s *catalog.Snapshot, id string) error {
 	}
 	v := newSpeakerView(s, sp)
 	desc := strings.TrimSpace(sp.Title + ". " + sp.Bio)
-	return r.tmpl.ExecuteTemplate(w, "speaker.html", map[string]any{
-		"Event": s.Event, "Dates": dateRange(s.Event), "PageURL": s.PageURL(), "WidgetURL": r.widgetURL,
-		"Speaker": v, "CardURL": v.PageURL + "/card.svg", "OG": newOpenGraph(s, sp.Name+" at "+s.Event.Name, desc, v.PageURL),
-	})
+	page := r.subpage(s, newOpenGraph(s, sp.Name+" at "+s.Event.Name, desc, v.PageURL), "Speaker", v)
+	page["CardURL"] = v.PageURL + "/card.svg"
+	return r.tmpl.ExecuteTemplate(w, "speaker.html", page)
+}
+
+// subpage is the data of a page about one thing of an event (the "subpage" template).
+func (r *Renderer) subpage(s *catalog.Snapshot, og openGraph, key string, item any) map[string]any {
+	return map[string]any{"Event": s.Event, "Dates": dateRange(s.Event), "PageURL": s.PageURL(), "WidgetURL": r.widgetURL,
+		"OG": og, key: item}
 }
 
 // Embed kinds: what an iframe page shows.
