@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -165,7 +164,7 @@ func (r *adminRoutes) publish(c *gin.Context, req importer.Request, data []byte)
 		fail(c, r.log, err)
 		return
 	}
-	ev, err := importer.Parse(ctx, r.Store, req, data)
+	ev, err := importer.Parse(req, data, prev)
 	if err != nil {
 		fail(c, r.log, err)
 		return
@@ -304,7 +303,7 @@ func (r *adminRoutes) loadNumber(ctx context.Context, slug string, n int) (int, 
 	if err != nil {
 		return 0, rev, nil, err
 	}
-	ev, err := formats.ReadNative(bytes.NewReader(rev.Document), slug)
+	ev, _, err := catalog.Decode(rev)
 	return n, rev, ev, err
 }
 

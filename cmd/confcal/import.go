@@ -67,7 +67,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	ev, err := importer.Parse(ctx, st, req, data)
+	ev, err := importer.Parse(req, data, prev)
 	if err := reportProblems(rest[0], err, stderr); err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	// check reads no database: it judges the document on its own.
-	ev, err := importer.Parse(ctx, nil, req, data)
+	ev, err := importer.Parse(req, data, nil)
 	if err := reportProblems(rest[0], err, stderr); err != nil {
 		return err
 	}

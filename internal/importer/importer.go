@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/confcal/confcal/internal/agenda"
-	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/formats"
 )
 
@@ -122,15 +121,9 @@ type Request struct {
 	TrackCategory string
 }
 
-// Parse reads data into a validated event on top of the event's current revision (which
-// supplies what the format lacks and keeps known ids). It writes nothing.
-func Parse(ctx context.Context, st catalog.Writer, r Request, data []byte) (*agenda.Event, error) {
-	var base *agenda.Event
-	if st != nil {
-		var err error
-		if base, _, err = catalog.Current(ctx, st, r.Event); err != nil {
-			return nil, err
-		}
-	}
+// Parse reads data into a validated event on top of base, the event's current revision
+// (nil for a new event or a check on its own), which supplies what the format lacks and
+// keeps known ids. It writes nothing.
+func Parse(r Request, data []byte, base *agenda.Event) (*agenda.Event, error) {
 	return formats.Read(r.Format, data, formats.Options{Slug: r.Event, TimeZone: r.TimeZone, TrackCategory: r.TrackCategory, Base: base})
 }

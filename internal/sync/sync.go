@@ -158,7 +158,7 @@ func (s *Syncer) Check(ctx context.Context, src Source) {
 		s.failed(src, err)
 		return
 	}
-	ev, err := importer.Parse(ctx, s.Store, importer.Request{Event: src.Event, Format: src.Format, TimeZone: src.TimeZone}, data)
+	ev, err := importer.Parse(importer.Request{Event: src.Event, Format: src.Format, TimeZone: src.TimeZone}, data, prev)
 	if err != nil {
 		s.failed(src, err)
 		return
