@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/confcal/confcal/handlers"
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/bundled"
@@ -108,7 +110,7 @@ func build(t testing.TB, token string, events ...*agenda.Event) *env {
 	e.svc, e.log = svc, log
 	e.h, err = handlers.New(handlers.Deps{
 		Agenda: e.cat, Schedules: svc, Store: st, Revisions: st, BaseURL: base, Log: log,
-		Access: handlers.NewAccessLog(logOut, false),
+		Access: handlers.NewAccessLog(logOut, false), Metrics: handlers.NewMetrics(prometheus.NewRegistry()),
 		Admin: handlers.Admin{Token: e.adminToken, Store: st, Forget: svc.ForgetEvent, Fetcher: &importer.Fetcher{MaxSize: adminMaxDocument},
 			Refresh: func(ctx context.Context) error { _, err := e.cat.Refresh(ctx); return err },
 			Now:     func() time.Time { e.now = e.now.Add(time.Minute); return e.now }},

@@ -1,5 +1,6 @@
 // Command loadbed serves, side by side in one process, a personal feed through confcal's
-// whole HTTP stack (real SQLite store, catalog, schedule service, buffered access log) and
+// whole HTTP stack (real SQLite store, catalog, schedule service, buffered access log,
+// request metrics) and
 // a bare net/http handler writing the same bytes from memory, so that a load generator can
 // compare the two on the same binary, heap and garbage collector. It prints one line:
 //
@@ -24,6 +25,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/confcal/confcal/handlers"
 	"github.com/confcal/confcal/internal/catalog"
@@ -71,7 +74,7 @@ func main() {
 	check(err)
 	svc := schedule.NewService(st, cat, time.Now, opts...)
 	h, err := handlers.New(handlers.Deps{Agenda: cat, Schedules: svc, Store: st, Revisions: st, BaseURL: base, Log: quiet,
-		Access: handlers.NewAccessLog(logOut, false)})
+		Access: handlers.NewAccessLog(logOut, false), Metrics: handlers.NewMetrics(prometheus.NewRegistry())})
 	check(err)
 	var ids []string
 	for i := 0; i < *stars; i++ {
