@@ -18,6 +18,10 @@ type AccessLog struct {
 	w    io.Writer
 	json bool
 	buf  []byte
+	// The time of a line to the second, formatted once per second: formatting a time
+	// costs more than the rest of the line.
+	sec    int64
+	secFmt []byte
 }
 
 // NewAccessLog returns an access log writing to w, as JSON when json is set.
@@ -25,9 +29,9 @@ func NewAccessLog(w io.Writer, json bool) *AccessLog {
 	return &AccessLog{w: w, json: json}
 }
 
-func (l *AccessLog) write(start time.Time, method, path string, status, size int, id string) {
-	now := time.Now()
-	ms := float64(now.Sub(start).Microseconds()) / 1000
+// write logs a request that ended at end after took.
+func (l *AccessLog) write(end time.Time, took time.Duration, method, path string, status, size int, id string) {
+	ms := float64(took.Microseconds()) / 1000
 	if size < 0 {
 		size = 0
 	}
@@ -36,7 +40,7 @@ func (l *AccessLog) write(start time.Time, method, path string, status, size int
 	b := l.buf[:0]
 	if l.json {
 		b = append(b, `{"time":"`...)
-		b = now.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		b = l.appendTime(b, end)
 		b = append(b, `","level":"INFO","msg":"request","method":`...)
 		b = appendJSONString(b, method)
 		b = append(b, `,"path":`...)
@@ -52,7 +56,7 @@ func (l *AccessLog) write(start time.Time, method, path string, status, size int
 		b = append(b, "}\n"...)
 	} else {
 		b = append(b, "time="...)
-		b = now.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		b = l.appendTime(b, end)
 		b = append(b, " level=INFO msg=request method="...)
 		b = appendText(b, method)
 		b = append(b, " path="...)
@@ -69,6 +73,18 @@ func (l *AccessLog) write(start time.Time, method, path string, status, size int
 	}
 	l.buf = b
 	l.w.Write(b)
+}
+
+// appendTime appends t in UTC as 2006-01-02T15:04:05.000Z, the shape slog gives, reusing
+// the part up to the second from the previous line when it is the same second.
+func (l *AccessLog) appendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	if sec := t.Unix(); sec != l.sec || l.secFmt == nil {
+		l.sec, l.secFmt = sec, t.AppendFormat(l.secFmt[:0], "2006-01-02T15:04:05.")
+	}
+	b = append(b, l.secFmt...)
+	ms := t.Nanosecond() / int(time.Millisecond)
+	return append(b, byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
 }
 
 // appendText writes s bare when it is a plain token, else quoted, as slog's text handler does.

@@ -15,8 +15,8 @@ import (
 
 func TestAccessLogLines(t *testing.T) {
 	var buf bytes.Buffer
-	start := time.Now().Add(-1500 * time.Microsecond)
-	NewAccessLog(&buf, true).write(start, "GET", "/events/\"we ird\"\n\u2028ü", 200, 1234, "id-1")
+	end := time.Date(2024, 10, 23, 15, 30, 5, 7_500_000, time.FixedZone("PDT", -7*3600))
+	NewAccessLog(&buf, true).write(end, 1500*time.Microsecond, "GET", "/events/\"we ird\"\n\u2028ü", 200, 1234, "id-1")
 	var rec map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
 		t.Fatalf("JSON line %q: %v", buf.String(), err)
@@ -24,14 +24,29 @@ func TestAccessLogLines(t *testing.T) {
 	if rec["path"] != "/events/\"we ird\"\n\u2028ü" || rec["status"] != float64(200) || rec["msg"] != "request" || rec["request_id"] != "id-1" {
 		t.Errorf("JSON record = %v", rec)
 	}
-	if d := rec["duration_ms"].(float64); d < 1.5 {
+	if d := rec["duration_ms"].(float64); d != 1.5 {
 		t.Errorf("duration_ms = %v", d)
 	}
+	if rec["time"] != "2024-10-23T22:30:05.007Z" {
+		t.Errorf("time = %v", rec["time"])
+	}
 	buf.Reset()
-	NewAccessLog(&buf, false).write(start, "GET", "/a b", 404, -1, "x")
+	l := NewAccessLog(&buf, false)
+	l.write(end, 250*time.Microsecond, "GET", "/a b", 404, -1, "x")
 	line := buf.String()
-	if !strings.Contains(line, ` level=INFO msg=request method=GET path="/a b" status=404 bytes=0 duration_ms=`) || !strings.HasSuffix(line, " request_id=x\n") {
-		t.Errorf("text line = %q", line)
+	if want := `time=2024-10-23T22:30:05.007Z level=INFO msg=request method=GET path="/a b" status=404 bytes=0 duration_ms=0.25 request_id=x` + "\n"; line != want {
+		t.Errorf("text line = %q, want %q", line, want)
+	}
+	// Lines of the same second share its formatted part; the next second gets its own.
+	for _, c := range []struct {
+		at   time.Time
+		want string
+	}{{end.Add(992 * time.Millisecond), "time=2024-10-23T22:30:05.999Z "}, {end.Add(993 * time.Millisecond), "time=2024-10-23T22:30:06.000Z "}} {
+		buf.Reset()
+		l.write(c.at, 0, "GET", "/", 200, 1, "y")
+		if !strings.HasPrefix(buf.String(), c.want) {
+			t.Errorf("line at %v = %q, want prefix %q", c.at, buf.String(), c.want)
+		}
 	}
 }
 
@@ -51,7 +66,7 @@ func TestFramePanics(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	var logs, access bytes.Buffer
 	r := gin.New()
-	r.Use(frame(slog.New(slog.NewTextHandler(&logs, nil)), NewAccessLog(&access, false), nil))
+	r.Use(frame(newFramer(slog.New(slog.NewTextHandler(&logs, nil)), NewAccessLog(&access, false), nil)))
 	r.GET("/boom", func(*gin.Context) { panic("kaboom") })
 	r.GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "fine") })
 	w := httptest.NewRecorder()

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -33,11 +34,20 @@ type errorJSON struct {
 	Fields  []fieldJSON `json:"fields,omitempty"`
 }
 
-// fail writes err as a JSON error with the status it maps to. Only 5xx are logged, once,
-// with the detail that the client does not see.
+// fail writes err as a JSON error with the status it maps to and stops the chain.
 func fail(c *gin.Context, log *slog.Logger, err error) {
+	writeError(c.Writer, c.Request, c.FullPath(), log, err)
+	c.Abort()
+}
+
+var noStore = []string{"no-store"}
+
+// writeError writes err as a JSON error with the status it maps to, and returns that status
+// and the body's size. Only 5xx are logged, once, with the detail that the client does not
+// see.
+func writeError(w http.ResponseWriter, r *http.Request, route string, log *slog.Logger, err error) (status, size int) {
 	body := errorJSON{Code: "internal", Message: "internal error"}
-	status := http.StatusInternalServerError
+	status = http.StatusInternalServerError
 	var ae *apiError
 	var ve *agenda.ValidationError
 	var tooBig *http.MaxBytesError
@@ -56,9 +66,18 @@ func fail(c *gin.Context, log *slog.Logger, err error) {
 	case errors.Is(err, agenda.ErrConflict):
 		status, body.Code, body.Message = http.StatusConflict, "conflict", "conflicting change, try again"
 	default:
-		log.Error("request failed", "method", c.Request.Method, "route", c.FullPath(),
-			"request_id", requestIDOf(c), "err", err)
+		log.Error("request failed", "method", r.Method, "route", route,
+			"request_id", first(w.Header()["X-Request-Id"]), "err", err)
 	}
-	c.Header("Cache-Control", "no-store")
-	c.AbortWithStatusJSON(status, gin.H{"error": body})
+	data, _ := json.Marshal(errorBody{body})
+	h := w.Header()
+	h["Cache-Control"] = noStore
+	h["Content-Type"] = jsonType
+	w.WriteHeader(status)
+	size, _ = w.Write(data)
+	return status, size
+}
+
+type errorBody struct {
+	Error errorJSON `json:"error"`
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func (r *feedRoutes) calendar(c *gin.Context) {
 	if len(f.Tracks) > 0 || f.Day != "" {
 		body = snap.FilteredFeed(f)
 	}
-	r.metrics.fetched("event", c)
+	r.metrics.fetched("event", c.Request)
 	writeBody(c, body, calendarType, cachePublicFeed)
 }
 
@@ -52,7 +53,7 @@ func (r *feedRoutes) track(c *gin.Context) {
 		fail(c, r.log, notFound("unknown track "+quote(id)))
 		return
 	}
-	r.metrics.fetched("track", c)
+	r.metrics.fetched("track", c.Request)
 	writeBody(c, snap.FilteredFeed(catalog.Filter{Tracks: []string{id}}), calendarType, cachePublicFeed)
 }
 
@@ -68,31 +69,39 @@ func (r *feedRoutes) session(c *gin.Context) {
 		fail(c, r.log, notFound("unknown or unscheduled session "+quote(id)))
 		return
 	}
-	r.metrics.fetched("session", c)
+	r.metrics.fetched("session", c.Request)
 	c.Header("Content-Disposition", `attachment; filename="`+id+`.ics"`)
 	writeBody(c, snap.FilteredFeed(catalog.Filter{IDs: []string{id}}), calendarType, cachePublicFeed)
 }
 
-// personal serves a personal feed. A schedule's feed is private to its owner, so shared
-// caches must not keep it.
+// personalRoute is the personal feed's route pattern, its name in metrics and logs.
+const personalRoute = "/feeds/:file"
+
+// personal serves a personal feed: through the front for GET and HEAD, through Gin only to
+// answer other methods.
 func (r *feedRoutes) personal(c *gin.Context) {
-	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	r.personalFeed(c.Writer, c.Request, c.Param("file"))
+}
+
+// personalFeed serves the personal feed named by file ("TOKEN.ics") and returns the status
+// and the bytes written. A schedule's feed is private to its owner, so shared caches must
+// not keep it.
+func (r *feedRoutes) personalFeed(w http.ResponseWriter, req *http.Request, file string) (status, size int) {
+	token, ok := strings.CutSuffix(file, ".ics")
 	if !ok || token == "" {
-		fail(c, r.log, notFound("unknown feed"))
-		return
+		return writeError(w, req, personalRoute, r.log, notFound("unknown feed"))
 	}
-	body, err := r.schedules.Feed(c.Request.Context(), token)
+	body, err := r.schedules.Feed(req.Context(), token)
 	if err != nil {
-		fail(c, r.log, err)
-		return
+		return writeError(w, req, personalRoute, r.log, err)
 	}
+	r.metrics.fetched("personal", req)
 	// ?download=1 is the widget's "Download .ics": a cross-origin <a download> is ignored by
 	// browsers, so the server asks for the download.
-	r.metrics.fetched("personal", c)
-	if c.Request.URL.RawQuery != "" && c.Query("download") != "" {
-		c.Header("Content-Disposition", `attachment; filename="my-schedule.ics"`)
+	if req.URL.RawQuery != "" && req.URL.Query().Get("download") != "" {
+		w.Header()["Content-Disposition"] = []string{`attachment; filename="my-schedule.ics"`}
 	}
-	writeBody(c, body, calendarType, cachePrivate)
+	return serveBody(w, req, body, calendarType, cachePrivate)
 }
 
 func checkFilter(snap *catalog.Snapshot, f catalog.Filter) error {

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -23,7 +22,15 @@ type Metrics struct {
 	mu       sync.RWMutex
 	counters map[routeKey]prometheus.Counter
 	timers   map[routeKey]prometheus.Observer
+	feeds    map[fetchKey]prometheus.Counter
+	families map[string]string // User-Agent to client family, for the first maxAgents agents seen
 }
+
+type fetchKey struct{ kind, family string }
+
+// maxAgents bounds the User-Agent memo: calendar clients poll with a few dozen distinct
+// agents, and anything past the bound is still sorted, just not remembered.
+const maxAgents = 512
 
 type routeKey struct {
 	route, method string
@@ -48,6 +55,8 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 			[]string{"kind", "client"}),
 		counters: map[routeKey]prometheus.Counter{},
 		timers:   map[routeKey]prometheus.Observer{},
+		feeds:    map[fetchKey]prometheus.Counter{},
+		families: map[string]string{},
 	}
 	reg.MustRegister(m.requests, m.duration, m.fetches)
 	return m
@@ -82,12 +91,33 @@ func (m *Metrics) observe(route, method string, code int, took time.Duration) {
 	t.Observe(took.Seconds())
 }
 
-// fetched counts a feed fetch by the client family.
-func (m *Metrics) fetched(kind string, c *gin.Context) {
+// fetched counts a feed fetch by the client family. Like observe, it remembers what it
+// looked up: feeds are the most requested paths.
+func (m *Metrics) fetched(kind string, r *http.Request) {
 	if m == nil {
 		return
 	}
-	m.fetches.WithLabelValues(kind, ClientFamily(c.Request.UserAgent())).Inc()
+	ua := first(r.Header["User-Agent"])
+	m.mu.RLock()
+	family, known := m.families[ua]
+	counter := m.feeds[fetchKey{kind, family}]
+	m.mu.RUnlock()
+	if known && counter != nil {
+		counter.Inc()
+		return
+	}
+	family = ClientFamily(ua)
+	m.mu.Lock()
+	if len(m.families) < maxAgents {
+		m.families[ua] = family
+	}
+	counter = m.feeds[fetchKey{kind, family}]
+	if counter == nil {
+		counter = m.fetches.WithLabelValues(kind, family)
+		m.feeds[fetchKey{kind, family}] = counter
+	}
+	m.mu.Unlock()
+	counter.Inc()
 }
 
 // ClientFamily sorts a calendar client by its User-Agent: google, apple, microsoft,

@@ -19,33 +19,43 @@ var varyEncoding = []string{"Accept-Encoding"}
 // 304 on a matching If-None-Match (or If-Modified-Since without one), gzip when the client
 // takes it, and no body for HEAD. contentType and cacheControl are shared header values.
 func writeBody(c *gin.Context, b *catalog.Body, contentType, cacheControl []string) {
-	h := c.Writer.Header()
+	serveBody(c.Writer, c.Request, b, contentType, cacheControl)
+}
+
+// serveBody is writeBody on plain net/http; it returns the status and the bytes written.
+func serveBody(w http.ResponseWriter, r *http.Request, b *catalog.Body, contentType, cacheControl []string) (status, size int) {
+	h := w.Header()
 	h["Content-Type"] = contentType
 	h["Cache-Control"] = cacheControl
 	h["Vary"] = varyEncoding
 	h["Last-Modified"] = b.LastModifiedHeader
 	data, etag, length := b.Data, b.ETagHeader, b.LengthHeader
-	gz := len(data) >= gzipMin && acceptsGzip(c.Request)
+	gz := len(data) >= gzipMin && acceptsGzip(r)
 	if gz {
 		data, etag, length = b.Gzip()
 	}
 	h["Etag"] = etag
-	if notModified(c.Request, b) {
-		c.Writer.WriteHeader(http.StatusNotModified)
-		return
+	if notModified(r, b) {
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified, 0
 	}
 	if gz {
 		h["Content-Encoding"] = []string{"gzip"}
 	}
 	h["Content-Length"] = length
-	c.Writer.WriteHeader(http.StatusOK)
-	if c.Request.Method != http.MethodHead {
-		c.Writer.Write(data)
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		size, _ = w.Write(data)
 	}
+	return http.StatusOK, size
 }
 
+// Request header names arrive canonical (net/http's reader canonicalizes them), so the
+// functions below index the map instead of calling Get, which canonicalizes the key again
+// on every request.
+
 func acceptsGzip(r *http.Request) bool {
-	for _, v := range r.Header.Values("Accept-Encoding") {
+	for _, v := range r.Header["Accept-Encoding"] {
 		for _, part := range strings.Split(v, ",") {
 			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 			if strings.EqualFold(strings.TrimSpace(name), "gzip") {
@@ -72,7 +82,7 @@ func quality(params string) float64 {
 }
 
 func notModified(r *http.Request, b *catalog.Body) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
+	if inm := first(r.Header["If-None-Match"]); inm != "" {
 		want := strings.Trim(b.ETag, `"`)
 		for _, tag := range strings.Split(inm, ",") {
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
@@ -83,9 +93,16 @@ func notModified(r *http.Request, b *catalog.Body) bool {
 		}
 		return false
 	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+	if ims := first(r.Header["If-Modified-Since"]); ims != "" {
 		t, err := http.ParseTime(ims)
 		return err == nil && !b.Modified.After(t)
 	}
 	return false
+}
+
+func first(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return values[0]
 }

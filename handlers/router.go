@@ -39,7 +39,8 @@ func New(d Deps) (http.Handler, error) {
 	r := gin.New()
 	r.RedirectTrailingSlash = false
 	r.HandleMethodNotAllowed = true
-	r.Use(frame(d.Log, d.Access, d.Metrics), cors())
+	fr := newFramer(d.Log, d.Access, d.Metrics)
+	r.Use(frame(fr), cors())
 
 	events := &eventRoutes{agenda: d.Agenda, log: d.Log}
 	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log, metrics: d.Metrics}
@@ -78,7 +79,7 @@ func New(d Deps) (http.Handler, error) {
 	read(r, "/embed/:event/:kind", page.embed)
 	read(r, "/embed/:event/:kind/:id", page.embed)
 	read(r, "/oembed", oembed.serve)
-	read(r, "/feeds/:file", feeds.personal)
+	read(r, personalRoute, feeds.personal)
 	read(r, "/healthz", health.healthz)
 	read(r, "/readyz", health.readyz)
 	if d.Metrics != nil {
@@ -112,5 +113,34 @@ func New(d Deps) (http.Handler, error) {
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, d.Log, &apiError{http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed"})
 	})
-	return r, nil
+	return &front{engine: r, frame: fr, feeds: feeds}, nil
+}
+
+// front takes the hottest path, personal feeds, which calendar apps poll all day, past
+// Gin's router and context and through the same frame; everything else goes to Gin. Gin
+// still holds the feed's route, and answers for it the methods other than GET and HEAD.
+type front struct {
+	engine *gin.Engine
+	frame  *framer
+	feeds  *feedRoutes
+}
+
+func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	file, ok := strings.CutPrefix(r.URL.Path, "/feeds/")
+	if !ok || file == "" || strings.IndexByte(file, '/') >= 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		f.engine.ServeHTTP(w, r)
+		return
+	}
+	start := time.Now()
+	id := f.frame.begin(r, w.Header())
+	status, size := http.StatusInternalServerError, 0
+	defer func() {
+		if err := recover(); err != nil {
+			f.frame.panicked(err, personalRoute, id)
+			// If the body had begun, net/http only logs the extra status line.
+			status, size = writeError(w, r, personalRoute, f.frame.log, &apiError{http.StatusInternalServerError, "internal", "internal error"})
+		}
+		f.frame.end(start, r, personalRoute, status, size, id)
+	}()
+	status, size = f.feeds.personalFeed(w, r, file)
 }
