@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/confcal/confcal/internal/agenda"
 )
@@ -95,5 +96,39 @@ func TestServiceCacheFollowsChanges(t *testing.T) {
 	}
 	if _, err := s.Feed(ctx, newToken); !errors.Is(err, agenda.ErrNotFound) {
 		t.Errorf("feed token after delete: %v", err)
+	}
+}
+
+// A change made by another instance reaches this one's cache through Invalidate, called
+// with the feed hash a change notification carries.
+func TestServiceInvalidate(t *testing.T) {
+	ctx := context.Background()
+	here, st, cat := newService(t, 20)
+	there := NewService(st, cat, func() time.Time { return t1 })
+	c, err := here.Create(ctx, "synth", []string{"session-1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := here.Feed(ctx, c.FeedToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := there.Star(ctx, c.Schedule.ID, c.EditToken, "session-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cached, _ := here.Feed(ctx, c.FeedToken); cached.ETag != before.ETag {
+		t.Fatal("the feed changed without an invalidation: the test no longer shows the cache")
+	}
+	here.Invalidate(sc.FeedHash)
+	if after, _ := here.Feed(ctx, c.FeedToken); after.ETag == before.ETag {
+		t.Error("the star made elsewhere is not in the feed after Invalidate")
+	}
+	if _, _, err := there.Rotate(ctx, c.Schedule.ID, c.EditToken); err != nil {
+		t.Fatal(err)
+	}
+	here.Invalidate(Hash(c.FeedToken))
+	if _, err := here.Feed(ctx, c.FeedToken); !errors.Is(err, agenda.ErrNotFound) {
+		t.Errorf("a feed token rotated elsewhere, after Invalidate: %v", err)
 	}
 }

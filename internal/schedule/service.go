@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -65,7 +67,7 @@ func NewService(st Store, snaps Snapshots, now func() time.Time, opts ...Option)
 
 // Invalidate drops the schedule cached under a feed hash: another instance changed,
 // rotated or deleted it.
-func (s *Service) Invalidate(feedHash string) { s.cache.Delete(feedHash) }
+func (s *Service) Invalidate(feedHash string) { s.cache.Delete(cacheKey(feedHash)) }
 
 // Flush drops every cached schedule, when change notifications may have been missed.
 func (s *Service) Flush() { s.cache.Flush() }
@@ -154,7 +156,7 @@ func (s *Service) Rotate(ctx context.Context, id, editToken string) (store.Sched
 	if err != nil {
 		return sc, "", err
 	}
-	s.cache.Delete(old)
+	s.cache.Delete(cacheKey(old))
 	return sc, token, nil
 }
 
@@ -167,20 +169,20 @@ func (s *Service) Delete(ctx context.Context, id, editToken string) error {
 	if err := s.store.DeleteSchedule(ctx, id); err != nil {
 		return err
 	}
-	s.cache.Delete(sc.FeedHash)
+	s.cache.Delete(cacheKey(sc.FeedHash))
 	return nil
 }
 
 // Feed returns the personal feed behind a feed token, or agenda.ErrNotFound.
 func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, error) {
-	hash := Hash(feedToken)
+	sum := sha256.Sum256([]byte(feedToken))
 	var e *entry
-	if v, ok := s.cache.Get(hash); ok {
+	if v, ok := s.cache.Get(string(sum[:])); ok {
 		e = v.(*entry)
 		s.Hits.Add(1)
 	} else {
 		s.Misses.Add(1)
-		sc, err := s.store.ScheduleByFeed(ctx, hash)
+		sc, err := s.store.ScheduleByFeed(ctx, hex.EncodeToString(sum[:]))
 		if err != nil {
 			return nil, err
 		}
@@ -231,8 +233,18 @@ func (s *Service) update(ctx context.Context, id, editToken string, change func(
 
 func (s *Service) remember(sc store.Schedule) *entry {
 	e := &entry{schedule: sc}
-	s.cache.Set(sc.FeedHash, e, s.ttl)
+	s.cache.Set(cacheKey(sc.FeedHash), e, s.ttl)
 	return e
+}
+
+// cacheKey is the cache's key for a feed hash: its 32 bytes rather than their hex, so that
+// a feed fetch, the hottest path, need not encode the hash it computes to look it up.
+func cacheKey(feedHash string) string {
+	var sum [sha256.Size]byte
+	if n, err := hex.Decode(sum[:], []byte(feedHash)); err != nil || n != len(sum) {
+		return feedHash
+	}
+	return string(sum[:])
 }
 
 func check(snap *catalog.Snapshot, ids []string, alarm *int) ([]string, int, error) {
