@@ -4,13 +4,13 @@
 # side in one process (internal/synth/cmd/loadbed), on loopback, bounded in time. Needs wrk
 # (Debian package); fetches vegeta through the Go module proxy. With 2 or more cores the
 # servers run on one core and the load generator on another (taskset), so that they do not
-# fight over a core.
+# fight over a core; PIN=no leaves both to the scheduler (the server then has GOMAXPROCS=2).
 #   scripts/loadrun.sh [seconds per run, default 10] [fixed rate, default 2000] [rounds, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-10}"; rate="${2:-2000}"; rounds="${3:-5}"
 server=(); client=()
-if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then server=(taskset -c 1); client=(taskset -c 0); fi
+if [ "${PIN:-yes}" != no ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then server=(taskset -c 1); client=(taskset -c 0); fi
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 go build -o "$work/loadbed" ./internal/synth/cmd/loadbed
 (cd "$work" && GOBIN="$work" GOFLAGS= go install github.com/tsenart/vegeta/v12@v12.13.0)

@@ -1,14 +1,15 @@
 // Command loadbed serves, side by side in one process, a personal feed through confcal's
 // whole HTTP stack (real SQLite store, catalog, schedule service, buffered access log,
-// request metrics) and
-// a bare net/http handler writing the same bytes from memory, so that a load generator can
-// compare the two on the same binary, heap and garbage collector. It prints one line:
+// request metrics) and a bare net/http handler writing the same bytes from memory, so that
+// a load generator can compare the two on the same binary, heap and garbage collector. It
+// prints one line:
 //
 //	CONFCAL_URL BARE_URL BARE_HEADERS_URL EVENT_JSON_URL
 //
-// where the third serves the same bytes with every header of confcal's response, and the
-// fourth is the event's JSON through confcal. With -database-url it runs on PostgreSQL. It
-// listens on 127.0.0.1 only and stops after -for.
+// where the bare servers answer any path (their URLs name the feed's path), the third with
+// every header of confcal's response, and the fourth is the event's JSON through confcal.
+// With -database-url it runs on PostgreSQL. It listens on 127.0.0.1 only and stops after
+// -for.
 package main
 
 import (
@@ -106,7 +107,9 @@ func main() {
 	go serve(confcalLn, h)
 	go serve(bareLn, bare)
 	go serve(sameLn, same)
-	fmt.Printf("%s%s http://%s/feed.ics http://%s/feed.ics %s/api/v1/events/%s\n", base, feedPath, bareLn.Addr(), sameLn.Addr(), base, ev.Slug)
+	// The bare servers are asked for the same path, so that the three requests are the same
+	// bytes too: a feed token makes the request line longer to read and parse.
+	fmt.Printf("%s%s http://%s%s http://%s%s %s/api/v1/events/%s\n", base, feedPath, bareLn.Addr(), feedPath, sameLn.Addr(), feedPath, base, ev.Slug)
 	time.Sleep(*life)
 }
 
