@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,6 +64,38 @@ func TestMetrics(t *testing.T) {
 		`confcal_feed_fetches_total{client="microsoft",kind="event"} 1`,
 	} {
 		if !strings.Contains(text, s) {
+			t.Errorf("metrics lack %s", s)
+		}
+	}
+}
+
+// Client families are remembered for a bounded number of User-Agents; fetches by agents
+// past the bound are still counted under the right family.
+func TestFeedFetchesPastTheAgentMemo(t *testing.T) {
+	e := newEnv(t)
+	reg := prometheus.NewRegistry()
+	h, err := handlers.New(handlers.Deps{Agenda: e.cat, Schedules: e.svc, Store: e.st, Revisions: e.st, BaseURL: base, Log: e.log,
+		Metrics: handlers.NewMetrics(reg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h = h
+	c := e.create(`{"sessions":["` + wenger + `"]}`)
+	for i := range 700 {
+		ua := "Google-Calendar-Importer/" + strconv.Itoa(i)
+		if i%2 == 1 {
+			ua = "iOS/17." + strconv.Itoa(i) + " dataaccessd/1.0"
+		}
+		want(t, e.do("GET", feedPath(c.FeedURL), "", "User-Agent", ua), http.StatusOK)
+	}
+	want(t, e.do("GET", feedPath(c.FeedURL), "", "User-Agent", "Google-Calendar-Importer/1"), http.StatusOK)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	for _, s := range []string{
+		`confcal_feed_fetches_total{client="google",kind="personal"} 351`,
+		`confcal_feed_fetches_total{client="apple",kind="personal"} 350`,
+	} {
+		if !strings.Contains(w.Body.String(), s) {
 			t.Errorf("metrics lack %s", s)
 		}
 	}
