@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/confcal/confcal/handlers"
@@ -96,4 +98,40 @@ func TestPersonalFeedFrontFailures(t *testing.T) {
 		t.Errorf("each failure should be logged once with its route:\n%s", logs)
 	}
 	want(t, e.do("GET", feedPath(c.FeedURL), ""), http.StatusOK)
+}
+
+// Concurrent fetches share the frame's counter, the access log and the metrics' memos
+// (go test -race watches them here).
+func TestPersonalFeedFrontConcurrent(t *testing.T) {
+	e := newEnv(t)
+	c := e.create(`{"sessions":["` + wenger + `"]}`)
+	path := feedPath(c.FeedURL)
+	ids := make(chan string, 8*50)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				req := httptest.NewRequest("GET", path, nil)
+				req.Header.Set("User-Agent", "agent-"+strconv.Itoa(g)+"-"+strconv.Itoa(i%5))
+				w := httptest.NewRecorder()
+				e.h.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					t.Errorf("status %d", w.Code)
+				}
+				ids <- w.Header().Get("X-Request-Id")
+			}
+		})
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		if seen[id] {
+			t.Errorf("request id %s given twice", id)
+		}
+		seen[id] = true
+	}
+	if n := strings.Count(e.logs.String(), "path=/feeds/REDACTED status=200"); n != 400 {
+		t.Errorf("%d access log lines for 400 fetches", n)
+	}
 }
