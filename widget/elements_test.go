@@ -11,6 +11,9 @@ func TestElementsRenderTheBundledEvent(t *testing.T) {
 	tb := newTab(t)
 	tb.open(site.URL + "/elements.html")
 	tb.wait("agenda", shadowText("confcal-agenda")+`.includes("You’re Doing it All Wrong")`)
+	if h2 := value[string](tb, `document.querySelector("confcal-agenda").shadowRoot.querySelector("h2")?.textContent`); h2 != "P99 CONF 24" {
+		t.Errorf("agenda heading %q", h2)
+	}
 	tb.wait("speaker wall", `document.querySelector("confcal-speakers").shadowRoot.querySelectorAll("li").length === 10`)
 	tb.wait("session card", shadowText("confcal-session")+`.includes("Michael Stonebraker")`)
 	tb.wait("speaker card", shadowText("confcal-speaker")+`.includes("Andy Pavlo")`)

@@ -36,6 +36,12 @@ func TestHostedPageIsEnhanced(t *testing.T) {
 	tb.open(svc.URL + "/events/p99conf-24#session-" + kernel)
 	tb.wait("agenda enhanced", agendaRoot()+`?.querySelector(".star")`)
 	tb.wait("speaker wall enhanced", `document.querySelector("confcal-speakers").shadowRoot.querySelectorAll("li").length === 10`)
+	// The page's h1 names the event; the agenda does not show it again, and its heading for
+	// screen readers takes no room on screen.
+	h2 := value[map[string]any](tb, `(() => { const e = `+agendaRoot()+`.querySelector("h2"), r = e.getBoundingClientRect(); return {text: e.textContent, w: r.width, h: r.height} })()`)
+	if h2["text"] != "Agenda" || h2["w"].(float64) > 1 || h2["h"].(float64) > 1 {
+		t.Errorf("the enhanced agenda's heading: %v", h2)
+	}
 	star(tb, keynote)
 	feed := openPanel(tb)
 	if !strings.HasPrefix(feed, svc.URL+"/feeds/") {

@@ -11,7 +11,7 @@ import { panel, notice } from './panel.js'
 
 export class Agenda extends Base {
   static get attrs() {
-    return ['track', 'day']
+    return ['track', 'day', 'heading']
   }
 
   get zone() {
@@ -37,7 +37,9 @@ export class Agenda extends Base {
     this.list = this.days(data, zone)
     const el = h('div', { class: 'w' },
       h('header', { part: 'header' },
-        h('h2', { text: ev.name }),
+        // heading="hide": the host page already names the event (the hosted agenda's h1);
+        // a heading only screen readers see keeps the days' h3 in order under it.
+        this.heading === 'hide' ? h('h2', { class: 'vh', text: 'Agenda' }) : h('h2', { text: ev.name }),
         h('p', { class: 'mu' }, 'Times in ' + (this.eventZone ? 'event time: ' : 'your time zone: ') + long + (short !== long ? ' (' + short + ') ' : ' '),
           h('button', { class: 'btn', type: 'button', part: 'button', 'aria-pressed': String(!!this.eventZone),
             text: 'Show ' + other, onclick: () => { this.eventZone = !this.eventZone; this.show(this.render(data)) } }))),
