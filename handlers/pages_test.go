@@ -101,3 +101,20 @@ func TestFeedRoutes(t *testing.T) {
 	want(t, e.do("GET", "/events/p99conf-24/calendar.ics?day=2024-11-01", ""), http.StatusNotFound)
 	want(t, e.do("GET", "/events/p99conf-24/calendar.ics?track=kernel,nope", ""), http.StatusNotFound)
 }
+
+// The registration button says what the organizer wrote, as text, or "Register".
+func TestRegistrationLabel(t *testing.T) {
+	plain, _ := bundled.Event()
+	plain.Slug, plain.RegistrationLabel = "plain", ""
+	odd, _ := bundled.Event()
+	odd.Slug, odd.RegistrationLabel = "odd", `<b>Tickets</b> & "more"`
+	e := newEnv(t, plain, odd)
+	for slug, want := range map[string]string{
+		"plain": `<a class="button" href="https://www.p99conf.io/">Register</a>`,
+		"odd":   `<a class="button" href="https://www.p99conf.io/">&lt;b&gt;Tickets&lt;/b&gt; &amp; &#34;more&#34;</a>`,
+	} {
+		if page := e.do("GET", "/events/"+slug, "").Body.String(); !strings.Contains(page, want) {
+			t.Errorf("%s: page lacks %s", slug, want)
+		}
+	}
+}

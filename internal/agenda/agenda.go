@@ -42,11 +42,14 @@ type Event struct {
 	EndDate         string // last day, YYYY-MM-DD in TimeZone
 	Website         string
 	RegistrationURL string
-	JoinURL         string // default join link for sessions without their own
-	Location        string // venue, or "Online" for a virtual event
-	Tracks          []Track
-	Speakers        []Speaker
-	Sessions        []Session
+	// RegistrationLabel is the text of the registration button ("Register for your free
+	// ticket"); pages say "Register" without it.
+	RegistrationLabel string
+	JoinURL           string // default join link for sessions without their own
+	Location          string // venue, or "Online" for a virtual event
+	Tracks            []Track
+	Speakers          []Speaker
+	Sessions          []Session
 }
 
 // Track is a parallel line of sessions.

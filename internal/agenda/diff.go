@@ -149,6 +149,7 @@ func eventFields(a, b *Event) []string {
 	add(a.EndDate != b.EndDate, "endDate")
 	add(a.Website != b.Website, "website")
 	add(a.RegistrationURL != b.RegistrationURL, "registrationUrl")
+	add(a.RegistrationLabel != b.RegistrationLabel, "registrationLabel")
 	add(a.JoinURL != b.JoinURL, "joinUrl")
 	add(a.Location != b.Location, "location")
 	return f

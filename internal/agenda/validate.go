@@ -117,6 +117,7 @@ func validateEvent(e *Event, ps *Problems) {
 	}
 	checkURL(ps, "website", e.Website)
 	checkURL(ps, "registrationUrl", e.RegistrationURL)
+	checkText(ps, "registrationLabel", e.RegistrationLabel, MaxNameLen, false)
 	checkURL(ps, "joinUrl", e.JoinURL)
 }
 

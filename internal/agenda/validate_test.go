@@ -78,6 +78,7 @@ func TestValidateCases(t *testing.T) {
 			e.Sessions[0].End = e.Sessions[0].Start.Add(time.Hour)
 		}, "sessions[0].start"},
 		{"end date before start date", func(e *Event) { e.EndDate = "2024-10-01" }, "endDate"},
+		{"registration label too long", func(e *Event) { e.RegistrationLabel = strings.Repeat("x", MaxNameLen+1) }, "registrationLabel"},
 		{"start without end", func(e *Event) { e.Sessions[0].End = time.Time{} }, "sessions[0].end"},
 		{"over a day long", func(e *Event) { e.Sessions[0].End = e.Sessions[0].Start.Add(25 * time.Hour) }, "sessions[0].end"},
 		{"missing title", func(e *Event) { e.Sessions[1].Title = "" }, "sessions[1].title"},

@@ -13,7 +13,7 @@ func NewDocument(ev *agenda.Event) *Document {
 	d := &Document{
 		Schema: SchemaURL, Slug: ev.Slug, Name: ev.Name, Description: ev.Description,
 		TimeZone: ev.TimeZone, StartDate: ev.StartDate, EndDate: ev.EndDate, Location: ev.Location,
-		Website: ev.Website, RegistrationURL: ev.RegistrationURL, JoinURL: ev.JoinURL,
+		Website: ev.Website, RegistrationURL: ev.RegistrationURL, RegistrationLabel: ev.RegistrationLabel, JoinURL: ev.JoinURL,
 		Tracks:   make([]TrackDoc, 0, len(ev.Tracks)),
 		Speakers: make([]SpeakerDoc, 0, len(ev.Speakers)),
 		Sessions: make([]SessionDoc, 0, len(ev.Sessions)),

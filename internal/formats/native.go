@@ -19,21 +19,22 @@ const SchemaURL = "https://confcal.dev/schema/agenda-v1.json"
 
 // Document is an event in the native JSON format.
 type Document struct {
-	Schema          string        `json:"$schema,omitempty"`
-	Slug            string        `json:"slug"`
-	Name            string        `json:"name"`
-	Description     string        `json:"description,omitempty"`
-	TimeZone        string        `json:"timeZone"`
-	StartDate       string        `json:"startDate"`
-	EndDate         string        `json:"endDate"`
-	Location        string        `json:"location,omitempty"`
-	Website         string        `json:"website,omitempty"`
-	RegistrationURL string        `json:"registrationUrl,omitempty"`
-	JoinURL         string        `json:"joinUrl,omitempty"`
-	Revision        *RevisionInfo `json:"revision,omitempty"`
-	Tracks          []TrackDoc    `json:"tracks"`
-	Speakers        []SpeakerDoc  `json:"speakers"`
-	Sessions        []SessionDoc  `json:"sessions"`
+	Schema            string        `json:"$schema,omitempty"`
+	Slug              string        `json:"slug"`
+	Name              string        `json:"name"`
+	Description       string        `json:"description,omitempty"`
+	TimeZone          string        `json:"timeZone"`
+	StartDate         string        `json:"startDate"`
+	EndDate           string        `json:"endDate"`
+	Location          string        `json:"location,omitempty"`
+	Website           string        `json:"website,omitempty"`
+	RegistrationURL   string        `json:"registrationUrl,omitempty"`
+	RegistrationLabel string        `json:"registrationLabel,omitempty"`
+	JoinURL           string        `json:"joinUrl,omitempty"`
+	Revision          *RevisionInfo `json:"revision,omitempty"`
+	Tracks            []TrackDoc    `json:"tracks"`
+	Speakers          []SpeakerDoc  `json:"speakers"`
+	Sessions          []SessionDoc  `json:"sessions"`
 }
 
 // RevisionInfo is written by the API to say which revision a document is; import ignores it.
@@ -109,7 +110,7 @@ func (d *Document) Event() (*agenda.Event, error) {
 	ev := &agenda.Event{
 		Slug: d.Slug, Name: d.Name, Description: d.Description, TimeZone: d.TimeZone,
 		StartDate: d.StartDate, EndDate: d.EndDate, Location: d.Location, Website: d.Website,
-		RegistrationURL: d.RegistrationURL, JoinURL: d.JoinURL,
+		RegistrationURL: d.RegistrationURL, RegistrationLabel: d.RegistrationLabel, JoinURL: d.JoinURL,
 	}
 	for _, t := range d.Tracks {
 		ev.Tracks = append(ev.Tracks, agenda.Track{ID: t.ID, Name: t.Name, Description: t.Description})

@@ -101,6 +101,7 @@ func finish(ev *agenda.Event, ps agenda.Problems, o Options) (*agenda.Event, err
 		ev.Description = cmpOr(ev.Description, b.Description)
 		ev.Website = cmpOr(ev.Website, b.Website)
 		ev.RegistrationURL = cmpOr(ev.RegistrationURL, b.RegistrationURL)
+		ev.RegistrationLabel = cmpOr(ev.RegistrationLabel, b.RegistrationLabel)
 		ev.JoinURL = cmpOr(ev.JoinURL, b.JoinURL)
 		ev.Location = cmpOr(ev.Location, b.Location)
 		ev.TimeZone = cmpOr(ev.TimeZone, b.TimeZone)
