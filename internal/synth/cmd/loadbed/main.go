@@ -22,6 +22,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -45,7 +46,11 @@ func main() {
 	accessLog := flag.String("access-log", os.DevNull, "file for confcal's access log")
 	life := flag.Duration("for", 10*time.Minute, "stop after this long")
 	dbURL := flag.String("database-url", "", "PostgreSQL URL to run on instead of a SQLite file (its tables must be empty)")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this 127.0.0.1 address, to profile a run")
 	flag.Parse()
+	if *pprofAddr != "" {
+		go func() { log.Fatal(http.ListenAndServe(*pprofAddr, pprofMux())) }()
+	}
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "loadbed")
 	check(err)
@@ -118,6 +123,13 @@ func serve(ln net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	log.Fatal(srv.Serve(ln))
+}
+
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	return mux
 }
 
 func listen() net.Listener {
