@@ -31,7 +31,7 @@ func NewAccessLog(w io.Writer, json bool) *AccessLog {
 
 // write logs a request that ended at end after took.
 func (l *AccessLog) write(end time.Time, took time.Duration, method, path string, status, size int, id string) {
-	ms := float64(took.Microseconds()) / 1000
+	us := took.Microseconds()
 	if size < 0 {
 		size = 0
 	}
@@ -50,7 +50,7 @@ func (l *AccessLog) write(end time.Time, took time.Duration, method, path string
 		b = append(b, `,"bytes":`...)
 		b = strconv.AppendInt(b, int64(size), 10)
 		b = append(b, `,"duration_ms":`...)
-		b = strconv.AppendFloat(b, ms, 'f', -1, 64)
+		b = appendMillis(b, us)
 		b = append(b, `,"request_id":`...)
 		b = appendJSONString(b, id)
 		b = append(b, "}\n"...)
@@ -66,7 +66,7 @@ func (l *AccessLog) write(end time.Time, took time.Duration, method, path string
 		b = append(b, " bytes="...)
 		b = strconv.AppendInt(b, int64(size), 10)
 		b = append(b, " duration_ms="...)
-		b = strconv.AppendFloat(b, ms, 'f', -1, 64)
+		b = appendMillis(b, us)
 		b = append(b, " request_id="...)
 		b = appendText(b, id)
 		b = append(b, '\n')
@@ -85,6 +85,25 @@ func (l *AccessLog) appendTime(b []byte, t time.Time) []byte {
 	b = append(b, l.secFmt...)
 	ms := t.Nanosecond() / int(time.Millisecond)
 	return append(b, byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+}
+
+// appendMillis appends us microseconds as milliseconds, as strconv.AppendFloat(b,
+// float64(us)/1000, 'f', -1, 64) would ("0.655", "1.5", "2") at a fraction of the cost.
+func appendMillis(b []byte, us int64) []byte {
+	if us < 0 {
+		b, us = append(b, '-'), -us
+	}
+	b = strconv.AppendInt(b, us/1000, 10)
+	frac := us % 1000
+	if frac == 0 {
+		return b
+	}
+	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	n := 3
+	for digits[n-1] == '0' {
+		n--
+	}
+	return append(append(b, '.'), digits[:n]...)
 }
 
 // appendText writes s bare when it is a plain token, else quoted, as slog's text handler does.

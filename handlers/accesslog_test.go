@@ -3,9 +3,11 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +90,27 @@ func TestFramePanics(t *testing.T) {
 	r.ServeHTTP(w, req)
 	if w.Code != 200 || w.Header().Get("X-Request-Id") == "bad id with spaces" || w.Header().Get("X-Request-Id") == "" {
 		t.Errorf("after a panic: %d, id %q", w.Code, w.Header().Get("X-Request-Id"))
+	}
+}
+
+func TestAppendMillisIsShortestFloat(t *testing.T) {
+	values := []int64{0, 1, 10, 100, 999, 1000, 1001, 1500, 123456789, -250, 1 << 40}
+	for us := int64(0); us < 5000; us += 7 {
+		values = append(values, us)
+	}
+	for _, us := range values {
+		want := strconv.FormatFloat(float64(us)/1000, 'f', -1, 64)
+		if got := string(appendMillis(nil, us)); got != want {
+			t.Errorf("appendMillis(%d) = %s, want %s", us, got, want)
+		}
+	}
+}
+
+func BenchmarkAccessLogLine(b *testing.B) {
+	l := NewAccessLog(io.Discard, false)
+	end := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		l.write(end, 655*time.Microsecond, "GET", "/feeds/REDACTED", 200, 15820, "0340b5df9255-2xquy")
 	}
 }
