@@ -20,6 +20,9 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.message }
 
+// errInternal answers a request whose handler panicked.
+var errInternal = &apiError{http.StatusInternalServerError, "internal", "internal error"}
+
 func badRequest(msg string) error { return &apiError{http.StatusBadRequest, "bad_request", msg} }
 func notFound(msg string) error   { return &apiError{http.StatusNotFound, "not_found", msg} }
 

@@ -62,10 +62,11 @@ func (f *framer) panicked(err any, route, id string) {
 // end logs and counts a finished request. route is the route pattern, never the path.
 func (f *framer) end(start time.Time, r *http.Request, route string, status, size int, id string) {
 	end := time.Now()
+	took := end.Sub(start)
 	if f.access != nil {
-		f.access.write(end, end.Sub(start), r.Method, maskPath(r.URL.Path), status, size, id)
+		f.access.write(end, took, r.Method, maskPath(r.URL.Path), status, size, id)
 	}
-	f.metrics.observe(route, r.Method, status, end.Sub(start))
+	f.metrics.observe(route, r.Method, status, took)
 }
 
 // frame is the framer as the Gin engine's one middleware. One frame instead of a chain of
@@ -79,7 +80,7 @@ func frame(f *framer) gin.HandlerFunc {
 			if err := recover(); err != nil {
 				f.panicked(err, c.FullPath(), id)
 				if !c.Writer.Written() {
-					c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": errorJSON{Code: "internal", Message: "internal error"}})
+					fail(c, f.log, errInternal)
 				}
 			}
 			f.end(start, c.Request, c.FullPath(), c.Writer.Status(), c.Writer.Size(), id)

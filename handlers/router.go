@@ -138,7 +138,7 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err := recover(); err != nil {
 			f.frame.panicked(err, personalRoute, id)
 			// If the body had begun, net/http only logs the extra status line.
-			status, size = writeError(w, r, personalRoute, f.frame.log, &apiError{http.StatusInternalServerError, "internal", "internal error"})
+			status, size = writeError(w, r, personalRoute, f.frame.log, errInternal)
 		}
 		f.frame.end(start, r, personalRoute, status, size, id)
 	}()

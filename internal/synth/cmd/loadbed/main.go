@@ -22,7 +22,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/pprof"
+	_ "net/http/pprof" // on the default mux, which only -pprof serves
 	"os"
 	"path/filepath"
 	"strconv"
@@ -49,7 +49,7 @@ func main() {
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this 127.0.0.1 address, to profile a run")
 	flag.Parse()
 	if *pprofAddr != "" {
-		go func() { log.Fatal(http.ListenAndServe(*pprofAddr, pprofMux())) }()
+		go func() { log.Fatal(http.ListenAndServe(*pprofAddr, nil)) }()
 	}
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "loadbed")
@@ -123,13 +123,6 @@ func serve(ln net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
 	log.Fatal(srv.Serve(ln))
-}
-
-func pprofMux() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	return mux
 }
 
 func listen() net.Listener {
