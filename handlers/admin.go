@@ -83,11 +83,14 @@ func (r *adminRoutes) auth(c *gin.Context) {
 
 // publishJSON answers a write that may have made a revision.
 type publishJSON struct {
-	Event    string   `json:"event"`
-	Revision int      `json:"revision"`
-	Created  bool     `json:"created"`
-	Summary  string   `json:"summary"`
-	Changes  []string `json:"changes"`
+	Event    string      `json:"event"`
+	Revision int         `json:"revision"`
+	Created  bool        `json:"created"`
+	Summary  string      `json:"summary"`
+	Changes  []string    `json:"changes"`
+	Warnings []fieldJSON `json:"warnings"` // what was changed or assumed to accept the document
+	// MoreWarnings counts the warnings past the first agenda.MaxShown.
+	MoreWarnings int `json:"moreWarnings,omitempty"`
 }
 
 // put creates or replaces an event from the request body: 201 new event, 200 new
@@ -164,15 +167,17 @@ func (r *adminRoutes) publish(c *gin.Context, req importer.Request, data []byte)
 		fail(c, r.log, err)
 		return
 	}
-	ev, err := importer.Parse(req, data, prev)
+	ev, warns, err := importer.Parse(req, data, prev)
 	if err != nil {
 		fail(c, r.log, err)
 		return
 	}
-	r.write(c, prev, ev)
+	r.write(c, prev, ev, warns)
 }
 
-func (r *adminRoutes) write(c *gin.Context, prev, ev *agenda.Event) {
+// write publishes ev on top of prev. Warnings go with the answer; a 204 (nothing changed)
+// has no body, so it counts them in X-Confcal-Warnings.
+func (r *adminRoutes) write(c *gin.Context, prev, ev *agenda.Event, warns agenda.Problems) {
 	ctx := c.Request.Context()
 	res, err := catalog.Publish(ctx, r.Store, ev, r.Now())
 	if err != nil {
@@ -180,6 +185,9 @@ func (r *adminRoutes) write(c *gin.Context, prev, ev *agenda.Event) {
 		return
 	}
 	c.Header("X-Confcal-Revision", strconv.Itoa(res.Revision))
+	if len(warns) > 0 {
+		c.Header("X-Confcal-Warnings", strconv.Itoa(len(warns)))
+	}
 	if !res.Changed {
 		c.Status(http.StatusNoContent)
 		return
@@ -192,8 +200,9 @@ func (r *adminRoutes) write(c *gin.Context, prev, ev *agenda.Event) {
 	if res.Created {
 		status = http.StatusCreated
 	}
+	shown, more := warns.Head()
 	c.JSON(status, publishJSON{Event: ev.Slug, Revision: res.Revision, Created: res.Created, Summary: res.Summary,
-		Changes: nonNil(agenda.Describe(prev, ev))})
+		Changes: nonNil(agenda.Describe(prev, ev)), Warnings: fieldsJSON(shown), MoreWarnings: more})
 }
 
 type revisionJSON struct {
@@ -255,7 +264,7 @@ func (r *adminRoutes) restore(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
-	r.write(c, prev, ev)
+	r.write(c, prev, ev, nil)
 }
 
 func (r *adminRoutes) remove(c *gin.Context) {

@@ -33,7 +33,7 @@ func (e *env) admin(method, path, body string) *httptest.ResponseRecorder {
 // sessionID finds a session's id in a sample by its title.
 func sessionID(t *testing.T, file, title string) string {
 	t.Helper()
-	ev, err := formats.Read("", []byte(sample(t, file)), formats.Options{Slug: "tls25", TimeZone: "Europe/Berlin"})
+	ev, _, err := formats.Read("", []byte(sample(t, file)), formats.Options{Slug: "tls25", TimeZone: "Europe/Berlin"})
 	if err != nil {
 		t.Fatal(err)
 	}

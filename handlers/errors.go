@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -37,6 +38,15 @@ type errorJSON struct {
 	Fields  []fieldJSON `json:"fields,omitempty"`
 }
 
+// fieldsJSON lists problems or warnings by field; never null.
+func fieldsJSON(ps agenda.Problems) []fieldJSON {
+	out := make([]fieldJSON, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, fieldJSON{Field: p.Field, Message: p.Message})
+	}
+	return out
+}
+
 // fail writes err as a JSON error with the status it maps to and stops the chain.
 func fail(c *gin.Context, log *slog.Logger, err error) {
 	writeError(c.Writer, c.Request, c.FullPath(), log, err)
@@ -59,8 +69,10 @@ func writeError(w http.ResponseWriter, r *http.Request, route string, log *slog.
 		status, body.Code, body.Message = ae.status, ae.code, ae.message
 	case errors.As(err, &ve):
 		status, body.Code, body.Message = http.StatusUnprocessableEntity, "invalid", "the request has invalid fields"
-		for _, p := range ve.Problems {
-			body.Fields = append(body.Fields, fieldJSON{Field: p.Field, Message: p.Message})
+		shown, more := agenda.Problems(ve.Problems).Head()
+		body.Fields = fieldsJSON(shown)
+		if more > 0 {
+			body.Message = fmt.Sprintf("the request has %d problems; the first %d are listed", len(ve.Problems), len(shown))
 		}
 	case errors.As(err, &tooBig):
 		status, body.Code, body.Message = http.StatusRequestEntityTooLarge, "too_large", "the request body is too large"

@@ -18,43 +18,55 @@ type feedRoutes struct {
 	metrics   *Metrics
 }
 
-// calendar serves the whole event feed, or a filtered one with ?track=a,b and ?day=.
+// calendar serves the whole event feed, or a filtered one with ?track=a,b, ?room=a,b and
+// ?day=.
 func (r *feedRoutes) calendar(c *gin.Context) {
 	snap, err := snapshot(r.agenda, c)
 	if err != nil {
 		fail(c, r.log, err)
 		return
 	}
-	var f catalog.Filter
-	if t := c.Query("track"); t != "" {
-		f.Tracks = strings.Split(t, ",")
-	}
-	f.Day = c.Query("day")
+	f := catalog.Filter{Tracks: list(c.Query("track")), Rooms: list(c.Query("room")), Day: c.Query("day")}
 	if err := checkFilter(snap, f); err != nil {
 		fail(c, r.log, err)
 		return
 	}
 	body := snap.Feed
-	if len(f.Tracks) > 0 || f.Day != "" {
+	if len(f.Tracks) > 0 || len(f.Rooms) > 0 || f.Day != "" {
 		body = snap.FilteredFeed(f)
 	}
 	r.metrics.fetched("event", c.Request)
 	writeBody(c, body, calendarType, cachePublicFeed)
 }
 
-func (r *feedRoutes) track(c *gin.Context) {
+func list(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
+}
+
+// track and room serve the feed of one track or one room: /tracks/ID.ics, /rooms/ID.ics.
+func (r *feedRoutes) track(c *gin.Context) { r.one(c, "track") }
+func (r *feedRoutes) room(c *gin.Context)  { r.one(c, "room") }
+
+func (r *feedRoutes) one(c *gin.Context, kind string) {
 	snap, err := snapshot(r.agenda, c)
 	if err != nil {
 		fail(c, r.log, err)
 		return
 	}
 	id, ok := strings.CutSuffix(c.Param("file"), ".ics")
-	if _, known := snap.Event.Track(id); !ok || !known {
-		fail(c, r.log, notFound("unknown track "+quote(id)))
+	f := catalog.Filter{Tracks: []string{id}}
+	if kind == "room" {
+		f = catalog.Filter{Rooms: []string{id}}
+	}
+	if !ok || checkFilter(snap, f) != nil {
+		fail(c, r.log, notFound("unknown "+kind+" "+quote(id)))
 		return
 	}
-	r.metrics.fetched("track", c.Request)
-	writeBody(c, snap.FilteredFeed(catalog.Filter{Tracks: []string{id}}), calendarType, cachePublicFeed)
+	r.metrics.fetched(kind, c.Request)
+	writeBody(c, snap.FilteredFeed(f), calendarType, cachePublicFeed)
 }
 
 // session serves one session as a download for "add to calendar".
@@ -108,6 +120,11 @@ func checkFilter(snap *catalog.Snapshot, f catalog.Filter) error {
 	for _, id := range f.Tracks {
 		if _, ok := snap.Event.Track(id); !ok {
 			return notFound("unknown track " + quote(id))
+		}
+	}
+	for _, id := range f.Rooms {
+		if _, ok := snap.Event.Room(id); !ok {
+			return notFound("unknown room " + quote(id))
 		}
 	}
 	if f.Day == "" {

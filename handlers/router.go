@@ -62,6 +62,7 @@ func New(d Deps) (http.Handler, error) {
 	read(r, "/embed.js", scripts.embedJS)
 	read(r, "/events/:event/calendar.ics", feeds.calendar)
 	read(r, "/events/:event/tracks/:file", feeds.track)
+	read(r, "/events/:event/rooms/:file", feeds.room)
 	read(r, "/events/:event/sessions/:file", func(c *gin.Context) {
 		// One path segment holds either the session's page or its .ics download.
 		if strings.HasSuffix(c.Param("file"), ".ics") {

@@ -67,7 +67,8 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	ev, err := importer.Parse(req, data, prev)
+	ev, warns, err := importer.Parse(req, data, prev)
+	reportWarnings(rest[0], warns, stderr)
 	if err := reportProblems(rest[0], err, stderr); err != nil {
 		return err
 	}
@@ -106,7 +107,8 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	// check reads no database: it judges the document on its own.
-	ev, err := importer.Parse(req, data, nil)
+	ev, warns, err := importer.Parse(req, data, nil)
+	reportWarnings(rest[0], warns, stderr)
 	if err := reportProblems(rest[0], err, stderr); err != nil {
 		return err
 	}
@@ -116,29 +118,47 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 			scheduled++
 		}
 	}
-	fmt.Fprintf(stdout, "%s: valid: %d sessions (%d scheduled, %d TBA), %d speakers, %d tracks\n",
-		ev.Slug, len(ev.Sessions), scheduled, len(ev.Sessions)-scheduled, len(ev.Speakers), len(ev.Tracks))
+	fmt.Fprintf(stdout, "%s: valid: %d sessions (%d scheduled, %d TBA), %d speakers, %d tracks, %d rooms%s\n",
+		ev.Slug, len(ev.Sessions), scheduled, len(ev.Sessions)-scheduled, len(ev.Speakers), len(ev.Tracks), len(ev.Rooms), warned(warns))
 	return nil
 }
 
-// reportProblems writes a document's problems to stderr, one per line with its place, and
-// returns an error saying how many; other errors pass through.
+// reportProblems writes a document's problems to stderr, one per line with its place (the
+// first agenda.MaxShown of them, then how many more), and returns an error saying how
+// many; other errors pass through.
 func reportProblems(source string, err error, stderr io.Writer) error {
 	var ve *agenda.ValidationError
 	if errors.As(err, &ve) {
-		for _, p := range ve.Problems {
-			fmt.Fprintf(stderr, "%s: %s\n", source, p)
+		for _, line := range agenda.Problems(ve.Problems).Lines("problem") {
+			fmt.Fprintf(stderr, "%s: %s\n", source, line)
 		}
 		return fmt.Errorf("%s: %d problem(s), nothing written", source, len(ve.Problems))
 	}
 	return err
 }
 
+// reportWarnings writes what was changed or assumed to accept the document, to stderr.
+func reportWarnings(source string, warns agenda.Problems, stderr io.Writer) {
+	for _, line := range warns.Lines("warning") {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", source, line)
+	}
+}
+
+func warned(warns agenda.Problems) string {
+	switch len(warns) {
+	case 0:
+		return ""
+	case 1:
+		return " (1 warning)"
+	}
+	return fmt.Sprintf(" (%d warnings)", len(warns))
+}
+
 func printResult(w io.Writer, prev, ev *agenda.Event, res catalog.Result, verb string) {
 	switch {
 	case res.Created:
-		fmt.Fprintf(w, "%s: new event, revision 1 %s written: %d sessions, %d speakers, %d tracks\n",
-			ev.Slug, verb, len(ev.Sessions), len(ev.Speakers), len(ev.Tracks))
+		fmt.Fprintf(w, "%s: new event, revision 1 %s written: %d sessions, %d speakers, %d tracks, %d rooms\n",
+			ev.Slug, verb, len(ev.Sessions), len(ev.Speakers), len(ev.Tracks), len(ev.Rooms))
 	case !res.Changed:
 		fmt.Fprintf(w, "%s: no changes; revision %d stays current\n", ev.Slug, res.Revision)
 	default:

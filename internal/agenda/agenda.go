@@ -48,6 +48,7 @@ type Event struct {
 	JoinURL           string // default join link for sessions without their own
 	Location          string // venue, or "Online" for a virtual event
 	Tracks            []Track
+	Rooms             []Room // in display order
 	Speakers          []Speaker
 	Sessions          []Session
 }
@@ -57,6 +58,16 @@ type Track struct {
 	ID          string
 	Name        string
 	Description string
+}
+
+// Room is where sessions take place: a lecture hall, or the stage of a virtual event. It is
+// independent of tracks: one room hosts several tracks over a day, one track may use several
+// rooms. The order of an event's rooms is their display order.
+type Room struct {
+	ID          string
+	Name        string
+	Description string
+	Capacity    int // seats; 0 when unknown
 }
 
 // Link is a titled URL on a speaker's profile.
@@ -83,6 +94,7 @@ type Session struct {
 	Abstract   string
 	Kind       Kind
 	TrackID    string
+	RoomID     string // "" when the session has no room (yet)
 	SpeakerIDs []string
 	Start      time.Time // UTC; zero while TBA
 	End        time.Time // UTC; zero while TBA
@@ -130,6 +142,22 @@ func (e *Event) Track(id string) (Track, bool) {
 		}
 	}
 	return Track{}, false
+}
+
+// Room returns the room with the id, if the agenda has it.
+func (e *Event) Room(id string) (Room, bool) {
+	for _, r := range e.Rooms {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Room{}, false
+}
+
+// RoomName returns the name of the session's room, or "" without one.
+func (e *Event) RoomName(s Session) string {
+	r, _ := e.Room(s.RoomID)
+	return r.Name
 }
 
 // JoinURLFor returns the session's own join link, or else the event's default.

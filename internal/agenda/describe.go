@@ -27,7 +27,10 @@ func Describe(prev, next *Event) []string {
 		add("Event %s changed", f)
 	}
 	if d.TracksChanged {
-		add("Tracks changed: %s", trackNames(next.Tracks))
+		add("Tracks changed: %s", names(next.Tracks, func(t Track) string { return t.Name }))
+	}
+	if d.RoomsChanged {
+		add("Rooms changed: %s", names(next.Rooms, func(r Room) string { return r.Name }))
 	}
 	for _, id := range d.SessionsAdded {
 		s, _ := next.Session(id)
@@ -65,7 +68,7 @@ func describeSession(a, b Session, changed []string, next *Event, when func(Sess
 	var out []string
 	name := quoted(b.Title)
 	rest := slices.DeleteFunc(slices.Clone(changed), func(f string) bool {
-		return f == "title" || f == "start" || f == "end" || f == "status" || f == "speakerIds"
+		return f == "title" || f == "start" || f == "end" || f == "status" || f == "speakerIds" || f == "roomId"
 	})
 	if a.Title != b.Title {
 		out = append(out, fmt.Sprintf("%s renamed to %s", quoted(a.Title), name))
@@ -85,6 +88,13 @@ func describeSession(a, b Session, changed []string, next *Event, when func(Sess
 		out = append(out, name+" is unscheduled again (time to be announced)")
 	case !a.End.Equal(b.End):
 		out = append(out, fmt.Sprintf("%s now ends at %s", name, b.End.In(next.Zone()).Format("15:04 MST")))
+	}
+	if a.RoomID != b.RoomID {
+		if room := next.RoomName(b); room != "" {
+			out = append(out, fmt.Sprintf("%s moved to room %s", name, room))
+		} else {
+			out = append(out, name+": room to be announced")
+		}
 	}
 	if !slices.Equal(a.SpeakerIDs, b.SpeakerIDs) {
 		var names []string
@@ -109,10 +119,10 @@ func cmpOrNone(s string) string {
 	return s
 }
 
-func trackNames(ts []Track) string {
-	var names []string
-	for _, t := range ts {
-		names = append(names, t.Name)
+func names[T any](items []T, name func(T) string) string {
+	var out []string
+	for _, it := range items {
+		out = append(out, name(it))
 	}
-	return cmpOrNone(strings.Join(names, ", "))
+	return cmpOrNone(strings.Join(out, ", "))
 }

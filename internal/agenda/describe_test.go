@@ -32,3 +32,25 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("no change described as %q", got)
 	}
 }
+
+// A room move is a change of its own, said with the room's name.
+func TestDescribeRoomMove(t *testing.T) {
+	prev, _ := bundled.Event()
+	prev.Rooms = []agenda.Room{{ID: "main", Name: "Main stage"}, {ID: "k4", Name: "K.4.601"}}
+	prev.Sessions[1].RoomID = "main"
+	next, _ := bundled.Event()
+	next.Rooms = prev.Rooms
+	next.Sessions[1].RoomID = "k4"
+	next.Sessions[2].RoomID = "main"
+	got := agenda.Describe(prev, next)
+	want := []string{
+		"“Rust + io_uring + ktls: how fast can we make HTTP?” moved to room K.4.601",
+		"“The Next Chapter in the Sordid Love/Hate Relationship Between Databases and Operating Systems” moved to room Main stage",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Describe =\n  %q\nwant\n  %q", got, want)
+	}
+	if d := agenda.Compare(prev, next); d.Summary() != "2 sessions changed" || d.SessionsChanged[0].Fields[0] != "roomId" {
+		t.Errorf("diff %+v, summary %q", d, d.Summary())
+	}
+}

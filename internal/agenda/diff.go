@@ -16,6 +16,7 @@ type SessionChange struct {
 type Diff struct {
 	Event           []string // event-level fields that changed
 	TracksChanged   bool
+	RoomsChanged    bool
 	SessionsAdded   []string
 	SessionsChanged []SessionChange
 	SessionsRemoved []string
@@ -26,7 +27,7 @@ type Diff struct {
 
 // Empty reports whether the two agendas were the same.
 func (d Diff) Empty() bool {
-	return len(d.Event) == 0 && !d.TracksChanged && len(d.SessionsAdded) == 0 &&
+	return len(d.Event) == 0 && !d.TracksChanged && !d.RoomsChanged && len(d.SessionsAdded) == 0 &&
 		len(d.SessionsChanged) == 0 && len(d.SessionsRemoved) == 0 && len(d.SpeakersAdded) == 0 &&
 		len(d.SpeakersChanged) == 0 && len(d.SpeakersRemoved) == 0
 }
@@ -51,6 +52,9 @@ func (d Diff) Summary() string {
 	if d.TracksChanged {
 		parts = append(parts, "tracks changed")
 	}
+	if d.RoomsChanged {
+		parts = append(parts, "rooms changed")
+	}
 	if len(d.Event) > 0 {
 		parts = append(parts, "event "+strings.Join(d.Event, ", ")+" changed")
 	}
@@ -68,6 +72,7 @@ func Compare(prev, next *Event) Diff {
 	var d Diff
 	d.Event = eventFields(prev, next)
 	d.TracksChanged = !slices.Equal(prev.Tracks, next.Tracks)
+	d.RoomsChanged = !slices.Equal(prev.Rooms, next.Rooms)
 	d.SessionsAdded, d.SessionsChanged, d.SessionsRemoved = diffByID(prev.Sessions, next.Sessions,
 		func(s Session) string { return s.ID }, SessionFields)
 	d.SpeakersAdded, d.SpeakersChanged, d.SpeakersRemoved = diffByID(prev.Speakers, next.Speakers,
@@ -119,6 +124,7 @@ func SessionFields(a, b Session) []string {
 	add(a.Abstract != b.Abstract, "abstract")
 	add(a.Kind != b.Kind, "kind")
 	add(a.TrackID != b.TrackID, "trackId")
+	add(a.RoomID != b.RoomID, "roomId")
 	add(!slices.Equal(a.SpeakerIDs, b.SpeakerIDs), "speakerIds")
 	add(!a.Start.Equal(b.Start), "start")
 	add(!a.End.Equal(b.End), "end")

@@ -34,11 +34,40 @@ type ValidationError struct {
 }
 
 func (e *ValidationError) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
+	shown, more := Problems(e.Problems).Head()
+	lines := make([]string, len(shown))
+	for i, p := range shown {
 		lines[i] = p.String()
 	}
+	if more > 0 {
+		lines = append(lines, fmt.Sprintf("and %d more", more))
+	}
 	return "invalid agenda: " + strings.Join(lines, "; ")
+}
+
+// MaxShown is how many problems or warnings a report lists: a document with thousands
+// lists the first ones and says how many more there are.
+const MaxShown = 50
+
+// Head returns the first MaxShown problems and how many more there are.
+func (ps Problems) Head() (Problems, int) {
+	if len(ps) <= MaxShown {
+		return ps, 0
+	}
+	return ps[:MaxShown], len(ps) - MaxShown
+}
+
+// Lines returns the first MaxShown problems as text, and a last line counting the rest.
+func (ps Problems) Lines(noun string) []string {
+	shown, more := ps.Head()
+	out := make([]string, 0, len(shown)+1)
+	for _, p := range shown {
+		out = append(out, p.String())
+	}
+	if more > 0 {
+		out = append(out, fmt.Sprintf("… and %d more %ss", more, noun))
+	}
+	return out
 }
 
 // Problems collects problems while a document is checked.

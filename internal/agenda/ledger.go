@@ -15,8 +15,8 @@ const afterEndGrace = 7 * 24 * time.Hour
 
 // Entry is what calendar feeds need to know about one session beyond the agenda itself.
 type Entry struct {
-	// Sequence is the iCalendar SEQUENCE: raised whenever time, title, location (track or
-	// join link), status or speakers change, and when the session leaves or rejoins the
+	// Sequence is the iCalendar SEQUENCE: raised whenever time, title, location (room, track
+	// or join link), status or speakers change, and when the session leaves or rejoins the
 	// schedule.
 	Sequence int
 	// Modified is the time of the revision that last changed anything a feed shows.
@@ -118,7 +118,7 @@ func advanceKept(e Entry, prev, next *Event, old, s Session, now time.Time) Entr
 // SEQUENCE, and Google ignores edits without one.
 func significant(prev, next *Event, a, b Session) bool {
 	return !a.Start.Equal(b.Start) || !a.End.Equal(b.End) || a.Title != b.Title ||
-		a.Status != b.Status || a.TrackID != b.TrackID ||
+		a.Status != b.Status || a.TrackID != b.TrackID || prev.RoomName(a) != next.RoomName(b) ||
 		!slices.Equal(a.SpeakerIDs, b.SpeakerIDs) || prev.JoinURLFor(a) != next.JoinURLFor(b)
 }
 
@@ -127,13 +127,17 @@ func significant(prev, next *Event, a, b Session) bool {
 var feedSeed = maphash.MakeSeed()
 
 // FeedKeys returns, for every session, a hash that changes exactly when anything a feed
-// shows of the session changes: its own fields, its track's name, its speakers' names and
-// titles, its effective join link, and the event's name and location. Hashes are stable
+// shows of the session changes: its own fields, its track's and room's names, its speakers'
+// names and titles, its effective join link, and the event's name and location. Hashes are stable
 // only within one process.
 func (e *Event) FeedKeys() map[string]uint64 {
 	tracks := make(map[string]string, len(e.Tracks))
 	for _, t := range e.Tracks {
 		tracks[t.ID] = t.Name
+	}
+	rooms := make(map[string]string, len(e.Rooms))
+	for _, r := range e.Rooms {
+		rooms[r.ID] = r.Name
 	}
 	speakers := make(map[string]Speaker, len(e.Speakers))
 	for _, sp := range e.Speakers {
@@ -149,7 +153,7 @@ func (e *Event) FeedKeys() map[string]uint64 {
 	for _, s := range e.Sessions {
 		h.Reset()
 		for _, v := range []string{s.Title, s.Abstract, string(s.Kind), s.TrackID, tracks[s.TrackID],
-			string(s.Status), e.JoinURLFor(s), e.Name, e.Location} {
+			s.RoomID, rooms[s.RoomID], string(s.Status), e.JoinURLFor(s), e.Name, e.Location} {
 			field(v)
 		}
 		var times [16]byte

@@ -109,3 +109,23 @@ func TestUIDIsStable(t *testing.T) {
 		t.Error("UID is not a pure function of event and session")
 	}
 }
+
+// A move to another room, or the room's renaming, changes where calendars send people:
+// SEQUENCE goes up for exactly the sessions in it. A new capacity changes nothing a feed shows.
+func TestLedgerRooms(t *testing.T) {
+	prev := sample()
+	l1 := Ledger{}.Advance(nil, prev, rev1)
+	moved := sample()
+	moved.Sessions[0].RoomID = "b"
+	l2 := l1.Advance(prev, moved, rev2)
+	if l2["s1"].Sequence != 1 || l2["s2"].Sequence != 0 || l2["s3"].Sequence != 0 {
+		t.Errorf("after a move: sequences s1 %d s2 %d s3 %d, want 1 0 0", l2["s1"].Sequence, l2["s2"].Sequence, l2["s3"].Sequence)
+	}
+	renamed := sample()
+	renamed.Rooms[1].Name = "Hall B (upstairs)"
+	renamed.Rooms[0].Capacity = 20
+	l3 := l1.Advance(prev, renamed, rev2)
+	if l3["s1"].Sequence != 0 || l3["s2"].Sequence != 1 || !l3["s1"].Modified.Equal(rev1) {
+		t.Errorf("after a rename: s1 %+v, s2 %+v; want s1 untouched, s2 raised", l3["s1"], l3["s2"])
+	}
+}

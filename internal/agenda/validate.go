@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,15 +17,38 @@ const (
 	MaxTextLen  = 32 << 10 // abstracts, bios, descriptions
 	MaxSessions = 5000
 	MaxDuration = 24 * time.Hour
+	MaxIDLen    = 128
+	MaxCapacity = 1_000_000
 )
 
-var (
-	slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
-)
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 // ValidSlug reports whether s can name an event in URLs.
 func ValidSlug(s string) bool { return slugPattern.MatchString(s) }
+
+// ValidID reports whether s can identify a session, speaker, track or room: 1-128 bytes of
+// UTF-8 without white space, control or format characters, and neither "." nor "..". Ids
+// from a source are kept as they are (case included), so links escape them (PathID).
+func ValidID(s string) bool {
+	if s == "" || len(s) > MaxIDLen || s == "." || s == ".." || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !IDRune(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// IDRune reports whether an id may hold r: anything but white space, control and format
+// characters.
+func IDRune(r rune) bool {
+	return !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// PathID escapes an id for one segment of a URL path (or a fragment).
+func PathID(id string) string { return url.PathEscape(id) }
 
 // Normalize fills defaults a document may leave out (kind talk, status confirmed) and puts
 // times in UTC, so that two documents that mean the same agenda compare equal.
@@ -45,6 +69,9 @@ func Normalize(e *Event) {
 	if e.Tracks == nil {
 		e.Tracks = []Track{}
 	}
+	if e.Rooms == nil {
+		e.Rooms = []Room{}
+	}
 	if e.Speakers == nil {
 		e.Speakers = []Speaker{}
 	}
@@ -64,6 +91,7 @@ func Validate(e *Event) error {
 	var ps Problems
 	validateEvent(e, &ps)
 	tracks := validateTracks(e.Tracks, &ps)
+	rooms := validateRooms(e.Rooms, &ps)
 	speakers := validateSpeakers(e.Speakers, &ps)
 	first, last, datesOK := eventDays(e)
 	loc, zoneErr := time.LoadLocation(e.TimeZone)
@@ -85,6 +113,9 @@ func Validate(e *Event) error {
 		}
 		if s.TrackID != "" && !tracks[s.TrackID] {
 			ps.Add(at+".trackId", "unknown track %q", s.TrackID)
+		}
+		if s.RoomID != "" && !rooms[s.RoomID] {
+			ps.Add(at+".roomId", "unknown room %q", s.RoomID)
 		}
 		checkSpeakerRefs(&ps, at, s.SpeakerIDs, speakers)
 		checkTimes(&ps, at, s, zoneErr == nil && datesOK, loc, first, last)
@@ -129,6 +160,28 @@ func validateTracks(tracks []Track, ps *Problems) map[string]bool {
 		checkText(ps, at+".name", t.Name, MaxNameLen, true)
 		checkText(ps, at+".description", t.Description, MaxTextLen, false)
 		ids[t.ID] = true
+	}
+	return ids
+}
+
+// validateRooms also refuses two rooms of one name: calendars and schedule apps know a
+// room only by its name.
+func validateRooms(rooms []Room, ps *Problems) map[string]bool {
+	ids, seen, names := map[string]bool{}, map[string]int{}, map[string]int{}
+	for i, r := range rooms {
+		at := fmt.Sprintf("rooms[%d]", i)
+		checkID(ps, at+".id", r.ID, seen, i)
+		checkText(ps, at+".name", r.Name, MaxNameLen, true)
+		checkText(ps, at+".description", r.Description, MaxTextLen, false)
+		if r.Capacity < 0 || r.Capacity > MaxCapacity {
+			ps.Add(at+".capacity", "want 0 (unknown) to %d seats, got %d", MaxCapacity, r.Capacity)
+		}
+		if j, dup := names[r.Name]; dup && r.Name != "" {
+			ps.Add(at+".name", "another room is named %q (rooms[%d])", r.Name, j)
+		} else {
+			names[r.Name] = i
+		}
+		ids[r.ID] = true
 	}
 	return ids
 }
@@ -202,8 +255,8 @@ func eventDays(e *Event) (first, last time.Time, ok bool) {
 }
 
 func checkID(ps *Problems, field, id string, seen map[string]int, i int) {
-	if !idPattern.MatchString(id) {
-		ps.Add(field, "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit")
+	if !ValidID(id) {
+		ps.Add(field, "must be 1-128 bytes without spaces or control characters, got %q", id)
 		return
 	}
 	if j, dup := seen[id]; dup {

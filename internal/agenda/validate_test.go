@@ -14,10 +14,11 @@ func sample() *Event {
 	ev := &Event{
 		Slug: "conf", Name: "Conf", TimeZone: "America/Los_Angeles", StartDate: "2024-10-23", EndDate: "2024-10-24",
 		Tracks:   []Track{{ID: "t1", Name: "One"}, {ID: "t2", Name: "Two"}},
+		Rooms:    []Room{{ID: "a", Name: "Hall A", Capacity: 300}, {ID: "b", Name: "Hall B"}},
 		Speakers: []Speaker{{ID: "ada", Name: "Ada"}, {ID: "bob", Name: "Bob"}},
 		Sessions: []Session{
-			{ID: "s1", Title: "First", TrackID: "t1", SpeakerIDs: []string{"ada"}, Start: start, End: start.Add(30 * time.Minute)},
-			{ID: "s2", Title: "Second", TrackID: "t2", SpeakerIDs: []string{"bob"}, Start: start, End: start.Add(30 * time.Minute)},
+			{ID: "s1", Title: "First", TrackID: "t1", RoomID: "a", SpeakerIDs: []string{"ada"}, Start: start, End: start.Add(30 * time.Minute)},
+			{ID: "s2", Title: "Second", TrackID: "t2", RoomID: "b", SpeakerIDs: []string{"bob"}, Start: start, End: start.Add(30 * time.Minute)},
 			{ID: "s3", Title: "Third", TrackID: "t1", Start: start.Add(time.Hour), End: start.Add(90 * time.Minute)},
 			{ID: "tba", Title: "To be announced"},
 		},
@@ -67,6 +68,19 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	}
 }
 
+// Ids from a source are kept as they are: case, punctuation and non-ASCII letters pass.
+func TestValidateKeepsSourceIDs(t *testing.T) {
+	ev := sample()
+	ev.Sessions[0].ID, ev.Sessions[1].ID = "HOqe+NIb6/G7M4==", "hoqe+nib6/g7m4=="
+	ev.Sessions[2].ID = "Vortrag-Überwachung#1"
+	if err := Validate(ev); err != nil {
+		t.Fatal(err)
+	}
+	if got := PathID("HOqe+NIb6/G7M4=="); got != "HOqe+NIb6%2FG7M4==" {
+		t.Errorf("PathID = %q", got)
+	}
+}
+
 func TestValidateCases(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -84,7 +98,13 @@ func TestValidateCases(t *testing.T) {
 		{"missing title", func(e *Event) { e.Sessions[1].Title = "" }, "sessions[1].title"},
 		{"invalid UTF-8", func(e *Event) { e.Sessions[1].Abstract = "\xff" }, "sessions[1].abstract"},
 		{"huge abstract", func(e *Event) { e.Sessions[1].Abstract = strings.Repeat("x", MaxTextLen+1) }, "sessions[1].abstract"},
-		{"id with a slash", func(e *Event) { e.Sessions[1].ID = "a/b" }, "sessions[1].id"},
+		{"id with a space", func(e *Event) { e.Sessions[1].ID = "a b" }, "sessions[1].id"},
+		{"id with a zero-width space", func(e *Event) { e.Sessions[1].ID = "a\u200bb" }, "sessions[1].id"},
+		{"id that is a path step", func(e *Event) { e.Sessions[1].ID = ".." }, "sessions[1].id"},
+		{"id over 128 bytes", func(e *Event) { e.Sessions[1].ID = strings.Repeat("é", 65) }, "sessions[1].id"},
+		{"unknown room", func(e *Event) { e.Sessions[1].RoomID = "nope" }, "sessions[1].roomId"},
+		{"two rooms of one name", func(e *Event) { e.Rooms = append(e.Rooms, Room{ID: "r9", Name: "Hall A"}) }, "rooms[2].name"},
+		{"negative capacity", func(e *Event) { e.Rooms[0].Capacity = -1 }, "rooms[0].capacity"},
 		{"unknown status", func(e *Event) { e.Sessions[1].Status = "maybe" }, "sessions[1].status"},
 		{"Local zone", func(e *Event) { e.TimeZone = "Local" }, "timeZone"},
 		{"link without URL", func(e *Event) { e.Speakers[0].Links = []Link{{Title: "x"}} }, "speakers[0].links[0].url"},

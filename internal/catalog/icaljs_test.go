@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/confcal/confcal/internal/agenda"
+	"github.com/confcal/confcal/internal/feed"
 	"github.com/confcal/confcal/internal/synth"
 )
 
@@ -24,6 +25,7 @@ type icaljsCalendar struct {
 		UID         string   `json:"uid"`
 		Summary     string   `json:"summary"`
 		Description string   `json:"description"`
+		Location    string   `json:"location"`
 		Sequence    int      `json:"sequence"`
 		Status      string   `json:"status"`
 		Transp      string   `json:"transp"`
@@ -58,7 +60,7 @@ func TestFeedsParseWithICALJS(t *testing.T) {
 	st := openStore(t)
 	bundledEv := mustBundled(t)
 	hostile := synth.Hostile()
-	big := synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2})
+	big := synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2, Rooms: 8})
 	dir := t.TempDir()
 	type feedFile struct {
 		ev       *agenda.Event
@@ -115,9 +117,7 @@ func TestFeedsParseWithICALJS(t *testing.T) {
 					t.Errorf("unknown UID %s", e.UID)
 					continue
 				}
-				if e.Summary != feedText(want.Title) {
-					t.Errorf("%s summary %q, want %q", id, e.Summary, want.Title)
-				}
+
 				if e.Start != want.Start.UTC().Format("2006-01-02T15:04:05.000Z") || e.End != want.End.UTC().Format("2006-01-02T15:04:05.000Z") {
 					t.Errorf("%s runs %s..%s, want %s..%s", id, e.Start, e.End, want.Start, want.End)
 				}
@@ -133,6 +133,12 @@ func TestFeedsParseWithICALJS(t *testing.T) {
 					if e.Sequence != 1 {
 						t.Errorf("tombstone SEQUENCE %d, want 1", e.Sequence)
 					}
+				}
+				if e.Summary != feedText(feed.Summary(want.Title, wantStatus == "CANCELLED")) {
+					t.Errorf("%s summary %q, want %q", id, e.Summary, want.Title)
+				}
+				if room := f.ev.RoomName(want); room != "" && e.Location != room {
+					t.Errorf("%s LOCATION %q, want the room %q", id, e.Location, room)
 				}
 				if f.personal {
 					wantTransp = "OPAQUE"

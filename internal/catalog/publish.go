@@ -54,7 +54,7 @@ func Plan(ctx context.Context, st Writer, ev *agenda.Event, now time.Time) (Resu
 	}
 	summary := diff.Summary()
 	if number == 0 {
-		summary = fmt.Sprintf("new event: %d sessions, %d speakers, %d tracks", len(ev.Sessions), len(ev.Speakers), len(ev.Tracks))
+		summary = fmt.Sprintf("new event: %d sessions, %d speakers, %d tracks, %d rooms", len(ev.Sessions), len(ev.Speakers), len(ev.Tracks), len(ev.Rooms))
 	}
 	rev := &store.Revision{
 		Event: ev.Slug, Number: number + 1, CreatedAt: now.UTC(), Hash: hash,

@@ -140,7 +140,7 @@ func (s *Snapshot) add(se agenda.Session, e agenda.Entry, cancelled bool, conten
 		s.items[se.ID] = feed.Render(s.Event, feed.Session{Session: se, Entry: e, Cancelled: cancelled, PageURL: s.SessionURL(se.ID)})
 	}
 	s.keys[se.ID] = key
-	s.placed[se.ID] = placement{start: se.Start, track: se.TrackID}
+	s.placed[se.ID] = placement{start: se.Start, track: se.TrackID, room: se.RoomID}
 }
 
 func (s *Snapshot) reusable(id string, key itemKey) (*feed.Item, bool) {
@@ -200,6 +200,7 @@ func (s *Snapshot) InFeed(id string) bool { return s.items[id] != nil }
 // Filter selects sessions for an event feed; empty fields select everything.
 type Filter struct {
 	Tracks []string // track ids
+	Rooms  []string // room ids
 	Day    string   // YYYY-MM-DD in the event's zone
 	IDs    []string // session ids
 }
@@ -211,8 +212,9 @@ const maxFiltered = 4096
 // FilteredFeed returns an event feed of the sessions the filter selects, under a calendar
 // name that says what the filter chose. It is assembled once per snapshot and filter.
 func (s *Snapshot) FilteredFeed(f Filter) *Body {
-	f.Tracks = slices.Sorted(slices.Values(f.Tracks))
-	key := strings.Join(f.Tracks, ",") + "|" + f.Day + "|" + strings.Join(f.IDs, ",")
+	f.Tracks = slices.Compact(slices.Sorted(slices.Values(f.Tracks)))
+	f.Rooms = slices.Compact(slices.Sorted(slices.Values(f.Rooms)))
+	key := strings.Join(f.Tracks, ",") + "|" + strings.Join(f.Rooms, ",") + "|" + f.Day + "|" + strings.Join(f.IDs, ",")
 	if b, ok := s.filtered.Load(key); ok {
 		return b.(*Body)
 	}
@@ -233,6 +235,9 @@ func (s *Snapshot) filteredFeed(f Filter) *Body {
 		if len(f.Tracks) > 0 && !slices.Contains(f.Tracks, s.placed[id].track) {
 			continue
 		}
+		if len(f.Rooms) > 0 && !slices.Contains(f.Rooms, s.placed[id].room) {
+			continue
+		}
 		if len(f.IDs) > 0 && !slices.Contains(f.IDs, id) {
 			continue
 		}
@@ -247,6 +252,11 @@ func (s *Snapshot) filterName(f Filter) string {
 	for _, id := range f.Tracks {
 		if t, ok := s.Event.Track(id); ok {
 			parts = append(parts, t.Name)
+		}
+	}
+	for _, id := range f.Rooms {
+		if r, ok := s.Event.Room(id); ok {
+			parts = append(parts, r.Name)
 		}
 	}
 	if f.Day != "" {
@@ -265,8 +275,8 @@ func (s *Snapshot) filterName(f Filter) string {
 // placement is where an item sits: the session as rendered, which for a tombstone is its
 // last scheduled version.
 type placement struct {
-	start time.Time
-	track string
+	start       time.Time
+	track, room string
 }
 
 // byStart orders item ids by start time, then id, the order feeds list sessions in.

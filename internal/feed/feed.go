@@ -152,14 +152,21 @@ func Render(ev *agenda.Event, in Session) *Item {
 	e.SetSequence(in.Entry.Sequence)
 	e.SetStartAt(s.Start)
 	e.SetEndAt(s.End)
-	e.SetSummary(Text(s.Title))
+	e.SetSummary(Text(Summary(s.Title, in.Cancelled)))
 	join := ev.JoinURLFor(s)
-	if join != "" {
+	// LOCATION is where to go: the room (a virtual event's stage), else the join link, else
+	// the venue. The join link always stays in CONFERENCE and the description.
+	switch room := ev.RoomName(s); {
+	case room != "":
+		e.SetLocation(Text(room))
+	case join != "":
 		e.SetLocation(join)
+	case ev.Location != "":
+		e.SetLocation(Text(ev.Location))
+	}
+	if join != "" {
 		e.AddProperty(ics.ComponentProperty("CONFERENCE"), join,
 			ics.WithValue(string(ics.ValueDataTypeUri)), &ics.KeyValues{Key: "FEATURE", Value: []string{"VIDEO"}})
-	} else if ev.Location != "" {
-		e.SetLocation(Text(ev.Location))
 	}
 	e.SetDescription(Text(description(ev, s, join, in.PageURL)))
 	if t, ok := ev.Track(s.TrackID); ok {
@@ -195,6 +202,9 @@ func description(ev *agenda.Event, s agenda.Session, join, page string) string {
 	if t, ok := ev.Track(s.TrackID); ok {
 		b.WriteString("Track: " + t.Name + "\n")
 	}
+	if room := ev.RoomName(s); room != "" {
+		b.WriteString("Room: " + room + "\n")
+	}
 	if b.Len() > 0 {
 		b.WriteString("\n")
 	}
@@ -208,6 +218,15 @@ func description(ev *agenda.Event, s agenda.Session, join, page string) string {
 		b.WriteString("Agenda: " + page + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// Summary is a session's SUMMARY: a cancelled session says so in its title too, for
+// clients that ignore STATUS (calcurse shows a cancelled event as an ordinary one).
+func Summary(title string, cancelled bool) string {
+	if cancelled {
+		return "Cancelled: " + title
+	}
+	return title
 }
 
 // Text makes agenda text safe to put in a TEXT property: CRLF and CR become LF (which

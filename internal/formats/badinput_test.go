@@ -12,7 +12,7 @@ import (
 // problems reads a document that must fail and returns every problem as "field: message".
 func problems(t *testing.T, f formats.Format, doc string, o formats.Options) []string {
 	t.Helper()
-	ev, err := formats.Read(f, []byte(doc), o)
+	ev, _, err := formats.Read(f, []byte(doc), o)
 	var ve *agenda.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("want a validation error, got event %v, error %v", ev != nil, err)
@@ -48,14 +48,14 @@ func TestSessionizeBadInput(t *testing.T) {
 	wantProblems(t, problems(t, formats.Sessionize, szDoc, berlin),
 		"sessions[1].startsAt: 2025-10-26 02:30 happens twice in Europe/Berlin",
 		"sessions[2].startsAt: want a local time",
-		"sessions[1].speakerIds[0]: unknown speaker \"nobody\"",
+		"sessions[1].speakers[0]: unknown speaker \"nobody\"",
 		"sessions[2].title: required",
 	)
 	wantProblems(t, problems(t, formats.Sessionize, szDoc, formats.Options{Slug: "tls25"}),
-		"timeZone: a Sessionize export has no time zone", "sessions[1].speakerIds[0]", "sessions[2].title")
+		"timeZone: a Sessionize export has no time zone", "sessions[1].speakers[0]", "sessions[2].title")
 	wantProblems(t, problems(t, formats.Sessionize, strings.Replace(szDoc, `"categories": []`, `"categories": [{"id": 1, "title": "Level", "items": []}]`, 1),
 		formats.Options{Slug: "tls25", TimeZone: "Europe/Berlin", TrackCategory: "Stream"}),
-		`categories: no category titled "Stream" (the export has ["Level"])`, "startsAt", "startsAt", "speakerIds", "title")
+		`categories: no category titled "Stream" (the export has ["Level"])`, "startsAt", "startsAt", "speakers[0]", "title")
 	wantProblems(t, problems(t, formats.Sessionize, "{\"sessions\": [\n  {\"id\": \"1\", \"title\": 5}]}", berlin),
 		"line 2, column")
 }

@@ -21,6 +21,9 @@ func NewDocument(ev *agenda.Event) *Document {
 	for _, t := range ev.Tracks {
 		d.Tracks = append(d.Tracks, TrackDoc{ID: t.ID, Name: t.Name, Description: t.Description})
 	}
+	for _, r := range ev.Rooms {
+		d.Rooms = append(d.Rooms, RoomDoc{ID: r.ID, Name: r.Name, Description: r.Description, Capacity: r.Capacity})
+	}
 	for _, s := range ev.Speakers {
 		d.Speakers = append(d.Speakers, NewSpeakerDoc(s))
 	}
@@ -42,7 +45,7 @@ func NewSpeakerDoc(s agenda.Speaker) SpeakerDoc {
 // NewSessionDoc returns the native form of a session, with times in loc.
 func NewSessionDoc(s agenda.Session, loc *time.Location) SessionDoc {
 	sd := SessionDoc{
-		ID: s.ID, Title: s.Title, Abstract: s.Abstract, Kind: string(s.Kind), TrackID: s.TrackID,
+		ID: s.ID, Title: s.Title, Abstract: s.Abstract, Kind: string(s.Kind), TrackID: s.TrackID, RoomID: s.RoomID,
 		SpeakerIDs: s.SpeakerIDs, JoinURL: s.JoinURL, Status: string(s.Status),
 	}
 	if sd.SpeakerIDs == nil {

@@ -7,18 +7,20 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/confcal/confcal/internal/agenda"
 )
 
-// The frab/c3voc schedule that schedule apps (Giggity, ConfClerk, the c3voc tools) read.
-// Tracks are the rooms (our parallel lines); sessions without a track are in mainRoom.
-// Only scheduled, confirmed sessions can be expressed; guids are stable (SessionGUID).
-
-const mainRoom = "Main stage"
+// The frab/c3voc schedule that schedule apps (Giggity, ConfClerk, the c3voc tools) read,
+// valid against the C3VOC schemas: real rooms (sessions without one are in a room without
+// a name), integer ids and guids for events and persons, slugs in the patterns the schemas
+// require. Only scheduled, confirmed sessions can be expressed; guids are stable
+// (SessionGUID, SpeakerGUID, RoomGUID).
 
 // FrabSchedule is the JSON form; the XML form is written from the same values.
 type FrabSchedule struct {
@@ -50,10 +52,12 @@ type FrabConference struct {
 	Days             []FrabDay   `json:"days"`
 }
 
-// FrabRoom is a room (a track, or the main stage).
+// FrabRoom is a room of the event.
 type FrabRoom struct {
-	Name string `json:"name"`
-	GUID string `json:"guid"`
+	Name        string `json:"name"`
+	GUID        string `json:"guid"`
+	Description string `json:"description,omitempty"`
+	Capacity    int    `json:"capacity,omitempty"`
 }
 
 // FrabTrack is a track.
@@ -84,7 +88,7 @@ type FrabEvent struct {
 	Subtitle         string       `json:"subtitle"`
 	Track            *string      `json:"track"`
 	Type             string       `json:"type"`
-	Language         string       `json:"language"`
+	Language         *string      `json:"language"` // null: agendas do not say
 	Abstract         string       `json:"abstract"`
 	Description      string       `json:"description"`
 	RecordingLicense string       `json:"recording_license"`
@@ -94,14 +98,14 @@ type FrabEvent struct {
 	Attachments      []FrabLink   `json:"attachments"`
 }
 
-// FrabPerson is a speaker of an event.
+// FrabPerson is a speaker of an event, in pretalx's shape (name, not frab's public_name:
+// the schema takes one or the other).
 type FrabPerson struct {
-	GUID       string `json:"guid"`
-	Code       string `json:"code"`
-	Name       string `json:"name"`
-	PublicName string `json:"public_name"`
-	Biography  string `json:"biography"`
-	Avatar     string `json:"avatar,omitempty"`
+	ID        int    `json:"id"`
+	GUID      string `json:"guid"`
+	Name      string `json:"name"`
+	Biography string `json:"biography"`
+	Avatar    string `json:"avatar,omitempty"`
 }
 
 // FrabLink is a titled link.
@@ -118,14 +122,14 @@ func NewFrabSchedule(ev *agenda.Event, revision int, pageURL string) *FrabSchedu
 	s.Schedule.Version = fmt.Sprintf("revision %d", revision)
 	s.Schedule.BaseURL, s.Schedule.URL = strings.TrimSuffix(pageURL, "/events/"+ev.Slug), pageURL
 	c := &s.Schedule.Conference
-	*c = FrabConference{Acronym: ev.Slug, Title: ev.Name, Start: ev.StartDate, End: ev.EndDate, TimeslotDuration: "00:05",
+	*c = FrabConference{Acronym: frabAcronym(ev.Slug), Title: ev.Name, Start: ev.StartDate, End: ev.EndDate, TimeslotDuration: "00:05",
 		TimeZoneName: ev.TimeZone, URL: ev.Website, Rooms: []FrabRoom{}, Tracks: []FrabTrack{}, Days: []FrabDay{}}
-	rooms := []string{}
 	for _, t := range ev.Tracks {
 		c.Tracks = append(c.Tracks, FrabTrack{Name: t.Name})
-		rooms = append(rooms, t.Name)
 	}
-	rooms = append(rooms, mainRoom)
+	for _, r := range ev.Rooms {
+		c.Rooms = append(c.Rooms, FrabRoom{Name: r.Name, GUID: RoomGUID(ev.Slug, r.ID), Description: r.Description, Capacity: r.Capacity})
+	}
 	first, _ := time.ParseInLocation(time.DateOnly, ev.StartDate, loc)
 	last, _ := time.ParseInLocation(time.DateOnly, ev.EndDate, loc)
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
@@ -133,9 +137,9 @@ func NewFrabSchedule(ev *agenda.Event, revision int, pageURL string) *FrabSchedu
 			DayEnd: d.AddDate(0, 0, 1).Add(-time.Second).Format(time.RFC3339), Rooms: map[string][]FrabEvent{}})
 	}
 	c.DaysCount = len(c.Days)
-	used := map[string]bool{}
 	sessions := slices.Clone(ev.Sessions)
 	slices.SortStableFunc(sessions, func(a, b agenda.Session) int { return a.Start.Compare(b.Start) })
+	n := newFrabNumbers(ev)
 	for _, se := range sessions {
 		if !se.Scheduled() || se.Status == agenda.StatusCancelled {
 			continue
@@ -145,35 +149,30 @@ func NewFrabSchedule(ev *agenda.Event, revision int, pageURL string) *FrabSchedu
 		if day < 0 {
 			continue
 		}
-		e := newFrabEvent(ev, se, start, pageURL)
-		used[e.Room] = true
+		e := newFrabEvent(ev, se, start, pageURL, n)
 		c.Days[day].Rooms[e.Room] = append(c.Days[day].Rooms[e.Room], e)
-	}
-	for _, r := range rooms {
-		if used[r] || r != mainRoom {
-			c.Rooms = append(c.Rooms, FrabRoom{Name: r, GUID: SessionGUID(ev.Slug, "room:"+r)})
-		}
 	}
 	return s
 }
 
-func newFrabEvent(ev *agenda.Event, se agenda.Session, start time.Time, pageURL string) FrabEvent {
+func newFrabEvent(ev *agenda.Event, se agenda.Session, start time.Time, pageURL string, n *frabNumbers) FrabEvent {
 	d := se.End.Sub(se.Start)
+	id := n.sessions[se.ID]
 	e := FrabEvent{
-		GUID: SessionGUID(ev.Slug, se.ID), ID: frabID(ev.Slug, se.ID), Date: start.Format(time.RFC3339), Start: start.Format("15:04"),
-		Duration: fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60), Room: mainRoom, Slug: ev.Slug + "-" + se.ID,
-		URL: pageURL + "/sessions/" + se.ID, Title: se.Title, Type: string(se.Kind), Language: "en", Abstract: se.Abstract,
-		Persons: []FrabPerson{}, Links: []FrabLink{}, Attachments: []FrabLink{},
+		GUID: SessionGUID(ev.Slug, se.ID), ID: id, Date: start.Format(time.RFC3339), Start: start.Format("15:04"),
+		Duration: fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60), Room: ev.RoomName(se),
+		Slug: frabSlug(ev.Slug, id, se.Title), URL: pageURL + "/sessions/" + agenda.PathID(se.ID), Title: se.Title,
+		Type: string(se.Kind), Abstract: se.Abstract, Persons: []FrabPerson{}, Links: []FrabLink{}, Attachments: []FrabLink{},
 	}
 	if t, ok := ev.Track(se.TrackID); ok {
-		e.Room, e.Track = t.Name, &t.Name
+		e.Track = &t.Name
 	}
 	if se.JoinURL != "" {
 		e.Links = append(e.Links, FrabLink{Title: joinLinkTitle, URL: se.JoinURL})
 	}
 	for _, id := range se.SpeakerIDs {
 		sp, _ := ev.Speaker(id)
-		e.Persons = append(e.Persons, FrabPerson{GUID: SpeakerGUID(ev.Slug, sp.ID), Code: sp.ID, Name: sp.Name, PublicName: sp.Name,
+		e.Persons = append(e.Persons, FrabPerson{ID: n.speakers[sp.ID], GUID: SpeakerGUID(ev.Slug, sp.ID), Name: sp.Name,
 			Biography: sp.Bio, Avatar: sp.PhotoURL})
 	}
 	return e
@@ -182,10 +181,70 @@ func newFrabEvent(ev *agenda.Event, se agenda.Session, start time.Time, pageURL 
 // joinLinkTitle marks a session's own join link among an event's links.
 const joinLinkTitle = "Join"
 
-// frabID is a stable positive integer for a session: frab ids are numbers.
-func frabID(event, session string) int {
-	sum := sha256.Sum256([]byte(agenda.UID(event, session)))
-	return int(binary.BigEndian.Uint32(sum[:4]) >> 1)
+// frabNumbers are the integer ids frab requires, stable across revisions: a speaker whose
+// id is a number (frab's and FOSDEM's persons) keeps it; everything else gets a number
+// from a hash of its identity, and the rare collision moves to the next free number (in
+// the order of the ids, so the same agenda always numbers the same way).
+type frabNumbers struct {
+	sessions, speakers map[string]int
+}
+
+func newFrabNumbers(ev *agenda.Event) *frabNumbers {
+	n := &frabNumbers{sessions: map[string]int{}, speakers: map[string]int{}}
+	number(n.sessions, ev.Sessions, func(s agenda.Session) string { return s.ID }, func(id string) int { return frabID(agenda.UID(ev.Slug, id)) })
+	number(n.speakers, ev.Speakers, func(s agenda.Speaker) string { return s.ID }, func(id string) int {
+		if v, err := strconv.Atoi(id); err == nil && v > 0 && strconv.Itoa(v) == id && v <= math.MaxInt32 {
+			return v
+		}
+		return frabID("speaker:" + id + "." + ev.Slug + "@confcal")
+	})
+	return n
+}
+
+func number[T any](out map[string]int, items []T, id func(T) string, hash func(string) int) {
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, id(it))
+	}
+	slices.Sort(ids)
+	used := make(map[int]bool, len(ids))
+	for _, k := range ids {
+		v := hash(k)
+		for used[v] {
+			v = v%math.MaxInt32 + 1
+		}
+		used[v], out[k] = true, v
+	}
+}
+
+// frabID is a stable positive 31-bit integer for an identity (a session's UID).
+func frabID(identity string) int {
+	sum := sha256.Sum256([]byte(identity))
+	return max(int(binary.BigEndian.Uint32(sum[:4])>>1), 1)
+}
+
+// frabAcronym is the event's slug as the schemas' acronym pattern wants it: lowercase
+// letters, digits and underscores, at least four.
+func frabAcronym(slug string) string {
+	a := strings.ReplaceAll(slug, "-", "_")
+	for len(a) < 4 {
+		a += "_"
+	}
+	return a
+}
+
+// frabSlug is an event's slug: the acronym, its number and its title, as c3voc writes
+// them ("p99conf_24-123456-rust-io-uring-ktls").
+func frabSlug(event string, id int, title string) string {
+	t := slugify(title)
+	if len(t) > 40 {
+		t = strings.TrimRight(t[:40], "-")
+	}
+	s := fmt.Sprintf("%s-%06d", frabAcronym(event), id)
+	if t != "" {
+		s += "-" + t
+	}
+	return s
 }
 
 // EncodeFrabJSON writes the schedule.json.
@@ -206,8 +265,8 @@ type xmlConference struct {
 }
 
 type xmlPerson struct {
+	ID   int    `xml:"id,attr"`
 	GUID string `xml:"guid,attr"`
-	Code string `xml:"code,attr"`
 	Name string `xml:",chardata"`
 }
 
@@ -229,7 +288,7 @@ type xmlEvent struct {
 	Subtitle    string      `xml:"subtitle"`
 	Track       string      `xml:"track"`
 	Type        string      `xml:"type"`
-	Language    string      `xml:"language"`
+	Language    string      `xml:"language,omitempty"`
 	Abstract    string      `xml:"abstract"`
 	Description string      `xml:"description"`
 	Persons     []xmlPerson `xml:"persons>person"`
@@ -238,7 +297,7 @@ type xmlEvent struct {
 
 type xmlRoom struct {
 	Name   string     `xml:"name,attr"`
-	GUID   string     `xml:"guid,attr"`
+	GUID   string     `xml:"guid,attr,omitempty"`
 	Events []xmlEvent `xml:"event"`
 }
 
@@ -268,16 +327,20 @@ func EncodeFrabXML(s *FrabSchedule) ([]byte, error) {
 		Days: c.DaysCount, TimeslotDuration: c.TimeslotDuration, BaseURL: s.Schedule.BaseURL, TimeZoneName: c.TimeZoneName}}
 	for _, d := range c.Days {
 		xd := xmlDay{Index: d.Index, Date: d.Date, Start: d.DayStart, End: d.DayEnd}
-		for _, r := range c.Rooms {
+		rooms := c.Rooms
+		if len(d.Rooms[""]) > 0 {
+			rooms = append(slices.Clone(rooms), FrabRoom{}) // sessions without a room
+		}
+		for _, r := range rooms {
 			xr := xmlRoom{Name: r.Name, GUID: r.GUID}
 			for _, e := range d.Rooms[r.Name] {
 				xe := xmlEvent{GUID: e.GUID, ID: e.ID, Date: e.Date, Start: e.Start, Duration: e.Duration, Room: e.Room, Slug: e.Slug,
-					URL: e.URL, Title: e.Title, Type: e.Type, Language: e.Language, Abstract: e.Abstract}
+					URL: e.URL, Title: e.Title, Type: e.Type, Abstract: e.Abstract}
 				if e.Track != nil {
 					xe.Track = *e.Track
 				}
 				for _, p := range e.Persons {
-					xe.Persons = append(xe.Persons, xmlPerson{GUID: p.GUID, Code: p.Code, Name: p.Name})
+					xe.Persons = append(xe.Persons, xmlPerson{ID: p.ID, GUID: p.GUID, Name: p.Name})
 				}
 				for _, l := range e.Links {
 					xe.Links = append(xe.Links, xmlLink{Href: l.URL, Title: l.Title})

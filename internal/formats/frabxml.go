@@ -46,12 +46,12 @@ type fxConference struct {
 
 // readFrabXML walks the document's tokens so that every problem can name the line of the
 // <event> it is about.
-func readFrabXML(data []byte, o Options) (*agenda.Event, error) {
+func readFrabXML(data []byte, o Options) (*agenda.Event, agenda.Problems, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	var conf fxConference
 	var events []frabEvent
-	var ps agenda.Problems
-	dayDate, room, sawSchedule := "", "", false
+	src := newSource(true, frabNames)
+	dayDate, room, roomSlug, sawSchedule := "", "", "", false
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -59,7 +59,7 @@ func readFrabXML(data []byte, o Options) (*agenda.Event, error) {
 		}
 		if err != nil {
 			line, _ := d.InputPos()
-			return nil, xmlProblem(line, "schedule", err)
+			return nil, nil, xmlProblem(line, "schedule", err)
 		}
 		start, ok := tok.(xml.StartElement)
 		if !ok {
@@ -71,38 +71,46 @@ func readFrabXML(data []byte, o Options) (*agenda.Event, error) {
 			sawSchedule = true
 		case "conference":
 			if err := d.DecodeElement(&conf, &start); err != nil {
-				return nil, xmlProblem(line, "conference", err)
+				return nil, nil, xmlProblem(line, "conference", err)
 			}
 		case "day":
 			dayDate = attr(start, "date")
 		case "room":
-			room = attr(start, "name")
+			room, roomSlug = strings.TrimSpace(attr(start, "name")), attr(start, "slug")
 		case "event":
 			var e fxEvent
 			if err := d.DecodeElement(&e, &start); err != nil {
-				return nil, xmlProblem(line, "event", err)
+				return nil, nil, xmlProblem(line, "event", err)
 			}
-			at := fmt.Sprintf("line %d <event guid=%q>", line, e.GUID)
-			fe := frabEvent{at: at, xml: true, GUID: e.GUID, ID: e.ID, Date: strings.TrimSpace(e.Date), Start: strings.TrimSpace(e.Start),
-				Duration: e.Duration, DayDate: dayDate, Room: cmpOr(strings.TrimSpace(e.Room), room), Title: e.Title,
-				Subtitle: e.Subtitle, Track: strings.TrimSpace(e.Track), Type: e.Type, Abstract: e.Abstract, Description: e.Description}
-			for _, l := range e.Links {
-				if fe.JoinURL == "" {
-					fe.JoinURL = joinLink([]FrabLink{{Title: l.Title, URL: l.Href}})
-				}
-			}
-			for j, p := range e.Persons {
-				fe.Persons = append(fe.Persons, frabPerson{at: fmt.Sprintf("%s <person> #%d", at, j+1), Code: p.Code, GUID: p.GUID, ID: p.ID, Name: p.Name})
-			}
-			events = append(events, fe)
+			events = append(events, fxEventOf(e, line, dayDate, room, roomSlug))
 		}
 	}
 	if !sawSchedule {
-		return nil, &agenda.ValidationError{Problems: []agenda.Problem{{Message: "no <schedule> element: not a frab schedule.xml"}}}
+		return nil, nil, &agenda.ValidationError{Problems: []agenda.Problem{{Message: "no <schedule> element: not a frab schedule.xml"}}}
 	}
 	// base_url is the frab instance's address, not the event's website.
 	c := frabConference{Title: conf.Title, Start: conf.Start, End: conf.End, TimeZone: strings.TrimSpace(conf.TimeZoneName)}
-	return fromFrab(c, events, ps, o)
+	return fromFrab(c, events, src, o)
+}
+
+// fxEventOf converts one <event> found at line, inside the day and room elements given.
+func fxEventOf(e fxEvent, line int, dayDate, room, roomSlug string) frabEvent {
+	at := fmt.Sprintf("line %d <event guid=%q>", line, e.GUID)
+	fe := frabEvent{at: at, GUID: e.GUID, ID: e.ID, Date: strings.TrimSpace(e.Date), Start: strings.TrimSpace(e.Start),
+		Duration: e.Duration, DayDate: dayDate, Room: cmpOr(strings.TrimSpace(e.Room), room), Title: e.Title,
+		Subtitle: e.Subtitle, Track: strings.TrimSpace(e.Track), Type: e.Type, Abstract: e.Abstract, Description: e.Description}
+	if fe.Room == room {
+		fe.RoomSlug = roomSlug
+	}
+	for _, l := range e.Links {
+		if fe.JoinURL == "" {
+			fe.JoinURL = joinLink([]FrabLink{{Title: l.Title, URL: l.Href}})
+		}
+	}
+	for j, p := range e.Persons {
+		fe.Persons = append(fe.Persons, frabPerson{at: fmt.Sprintf("%s <person> #%d", at, j+1), Code: p.Code, GUID: p.GUID, ID: p.ID, Name: p.Name})
+	}
+	return fe
 }
 
 func attr(e xml.StartElement, name string) string {

@@ -38,7 +38,7 @@ func fuzzReader(f *testing.F, format formats.Format, file string, docs ...string
 	}
 	o := formats.Options{Slug: "fuzz", TimeZone: "Europe/Berlin"}
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		ev, err := formats.Read(format, doc, o)
+		ev, _, err := formats.Read(format, doc, o)
 		if err != nil {
 			return
 		}

@@ -33,6 +33,7 @@ type Document struct {
 	JoinURL           string        `json:"joinUrl,omitempty"`
 	Revision          *RevisionInfo `json:"revision,omitempty"`
 	Tracks            []TrackDoc    `json:"tracks"`
+	Rooms             []RoomDoc     `json:"rooms,omitempty"`
 	Speakers          []SpeakerDoc  `json:"speakers"`
 	Sessions          []SessionDoc  `json:"sessions"`
 }
@@ -48,6 +49,14 @@ type TrackDoc struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
+}
+
+// RoomDoc is a room in the native format. The order of rooms is their display order.
+type RoomDoc struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Capacity    int    `json:"capacity,omitempty"`
 }
 
 // LinkDoc is a speaker link in the native format.
@@ -74,6 +83,7 @@ type SessionDoc struct {
 	Abstract   string   `json:"abstract,omitempty"`
 	Kind       string   `json:"kind,omitempty"`
 	TrackID    string   `json:"trackId,omitempty"`
+	RoomID     string   `json:"roomId,omitempty"`
 	SpeakerIDs []string `json:"speakerIds"`
 	Start      *string  `json:"start"`
 	End        *string  `json:"end"`
@@ -83,29 +93,36 @@ type SessionDoc struct {
 
 // ReadNative decodes a native document and returns the validated event. slug, when not
 // empty, names the event whatever the document says. Every problem found is listed in one
-// *agenda.ValidationError, with field paths as in "sessions[3].end".
+// *agenda.ValidationError, with field paths as in "sessions[3].end". It is how stored
+// revisions are read; Read also returns the warnings.
 func ReadNative(r io.Reader, slug string) (*agenda.Event, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read document: %w", err)
 	}
+	ev, _, err := readNative(data, slug)
+	return ev, err
+}
+
+func readNative(data []byte, slug string) (*agenda.Event, agenda.Problems, error) {
 	var doc Document
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
-		return nil, &agenda.ValidationError{Problems: []agenda.Problem{jsonProblem(data, err)}}
+		return nil, nil, &agenda.ValidationError{Problems: []agenda.Problem{jsonProblem(data, err)}}
 	}
 	if dec.More() {
-		return nil, &agenda.ValidationError{Problems: []agenda.Problem{{Message: "unexpected data after the document"}}}
+		return nil, nil, &agenda.ValidationError{Problems: []agenda.Problem{{Message: "unexpected data after the document"}}}
 	}
 	if slug != "" {
 		doc.Slug = slug
 	}
-	return doc.Event()
+	return doc.event()
 }
 
-// Event converts the document to a normalized, validated agenda.Event.
-func (d *Document) Event() (*agenda.Event, error) {
+// event converts the document to a normalized, validated agenda.Event, its text tidied;
+// the warnings say what tidying changed.
+func (d *Document) event() (*agenda.Event, agenda.Problems, error) {
 	var ps agenda.Problems
 	ev := &agenda.Event{
 		Slug: d.Slug, Name: d.Name, Description: d.Description, TimeZone: d.TimeZone,
@@ -114,6 +131,9 @@ func (d *Document) Event() (*agenda.Event, error) {
 	}
 	for _, t := range d.Tracks {
 		ev.Tracks = append(ev.Tracks, agenda.Track{ID: t.ID, Name: t.Name, Description: t.Description})
+	}
+	for _, r := range d.Rooms {
+		ev.Rooms = append(ev.Rooms, agenda.Room{ID: r.ID, Name: r.Name, Description: r.Description, Capacity: r.Capacity})
 	}
 	for _, s := range d.Speakers {
 		sp := agenda.Speaker{ID: s.ID, Name: s.Name, Title: s.Title, Company: s.Company, Bio: s.Bio, PhotoURL: s.PhotoURL}
@@ -130,22 +150,23 @@ func (d *Document) Event() (*agenda.Event, error) {
 		at := fmt.Sprintf("sessions[%d]", i)
 		se := agenda.Session{
 			ID: s.ID, Title: s.Title, Abstract: s.Abstract, Kind: agenda.Kind(s.Kind),
-			TrackID: s.TrackID, SpeakerIDs: s.SpeakerIDs, JoinURL: s.JoinURL, Status: agenda.Status(s.Status),
+			TrackID: s.TrackID, RoomID: s.RoomID, SpeakerIDs: s.SpeakerIDs, JoinURL: s.JoinURL, Status: agenda.Status(s.Status),
 		}
 		se.Start = parseTime(&ps, at+".start", s.Start, loc)
 		se.End = parseTime(&ps, at+".end", s.End, loc)
 		ev.Sessions = append(ev.Sessions, se)
 	}
 	agenda.Normalize(ev)
+	warns := agenda.Tidy(ev)
 	if err := agenda.Validate(ev); err != nil {
 		var ve *agenda.ValidationError
 		errors.As(err, &ve)
 		ps = append(ps, ve.Problems...)
 	}
 	if err := ps.Err(); err != nil {
-		return nil, err
+		return nil, warns, err
 	}
-	return ev, nil
+	return ev, warns, nil
 }
 
 // localLayouts are accepted for times without an offset, read in the event's time zone.

@@ -2,8 +2,10 @@ package formats
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,15 +18,13 @@ type pxDoc struct {
 	Schedule *struct {
 		URL        string `json:"url"`
 		Conference struct {
-			Title        string `json:"title"`
-			Start        string `json:"start"`
-			End          string `json:"end"`
-			TimeZoneName string `json:"time_zone_name"`
-			URL          string `json:"url"`
-			Rooms        []struct {
-				Name string `json:"name"`
-			} `json:"rooms"`
-			Tracks []struct {
+			Title        string   `json:"title"`
+			Start        string   `json:"start"`
+			End          string   `json:"end"`
+			TimeZoneName string   `json:"time_zone_name"`
+			URL          string   `json:"url"`
+			Rooms        []pxRoom `json:"rooms"`
+			Tracks       []struct {
 				Name string `json:"name"`
 			} `json:"tracks"`
 			Days []struct {
@@ -33,6 +33,35 @@ type pxDoc struct {
 			} `json:"days"`
 		} `json:"conference"`
 	} `json:"schedule"`
+}
+
+type pxRoom struct {
+	Name        string          `json:"name"`
+	Slug        string          `json:"slug"`
+	Description json.RawMessage `json:"description"` // a string, null, or {"en": …, "de": …}
+	Capacity    *float64        `json:"capacity"`
+}
+
+// text is the room's description: the string, or of translations the English one (else
+// the first by language code).
+func (r pxRoom) text() string {
+	var s string
+	if json.Unmarshal(r.Description, &s) == nil {
+		return strings.TrimSpace(s)
+	}
+	var byLang map[string]*string
+	if json.Unmarshal(r.Description, &byLang) != nil || len(byLang) == 0 {
+		return ""
+	}
+	if en := byLang["en"]; en != nil {
+		return strings.TrimSpace(*en)
+	}
+	for _, k := range slices.Sorted(maps.Keys(byLang)) {
+		if v := byLang[k]; v != nil && strings.TrimSpace(*v) != "" {
+			return strings.TrimSpace(*v)
+		}
+	}
+	return ""
 }
 
 type pxEvent struct {
@@ -62,52 +91,69 @@ type pxPerson struct {
 	Avatar     *string `json:"avatar"`
 }
 
-func readPretalx(data []byte, o Options) (*agenda.Event, error) {
+func readPretalx(data []byte, o Options) (*agenda.Event, agenda.Problems, error) {
 	var doc pxDoc
 	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		return nil, &agenda.ValidationError{Problems: []agenda.Problem{jsonProblem(data, err)}}
+		return nil, nil, &agenda.ValidationError{Problems: []agenda.Problem{jsonProblem(data, err)}}
 	}
 	if doc.Schedule == nil {
-		return nil, &agenda.ValidationError{Problems: []agenda.Problem{{Field: "schedule", Message: "missing: not a schedule.json"}}}
+		return nil, nil, &agenda.ValidationError{Problems: []agenda.Problem{{Field: "schedule", Message: "missing: not a schedule.json"}}}
+	}
+	var top struct {
+		Schedule json.RawMessage `json:"schedule"`
+	}
+	if json.Unmarshal(data, &top) == nil && schedule2(top.Schedule) {
+		return nil, nil, errSchedule2
 	}
 	c := doc.Schedule.Conference
 	conf := frabConference{Title: c.Title, Start: c.Start, End: c.End, TimeZone: c.TimeZoneName, URL: c.URL}
 	for _, t := range c.Tracks {
 		conf.Tracks = append(conf.Tracks, t.Name)
 	}
-	var ps agenda.Problems
-	var events []frabEvent
 	order := []string{}
 	for _, r := range c.Rooms {
-		order = append(order, r.Name)
+		order = append(order, strings.TrimSpace(r.Name))
+		room := frabRoom{Name: r.Name, Slug: r.Slug, Description: r.text()}
+		if r.Capacity != nil && *r.Capacity > 0 && *r.Capacity <= agenda.MaxCapacity {
+			room.Capacity = int(*r.Capacity)
+		}
+		conf.Rooms = append(conf.Rooms, room)
 	}
+	src := newSource(false, frabNames)
+	var events []frabEvent
 	for d, day := range c.Days {
 		// Rooms are an object keyed by name: walk them in the conference's room order.
 		names := make([]string, 0, len(day.Rooms))
 		for name := range day.Rooms {
 			names = append(names, name)
 		}
-		slices.SortFunc(names, func(a, b string) int { return roomRank(order, a) - roomRank(order, b) })
+		slices.SortFunc(names, func(a, b string) int {
+			return cmp.Or(roomRank(order, a)-roomRank(order, b), strings.Compare(a, b))
+		})
 		for _, room := range names {
 			for i, raw := range day.Rooms[room] {
 				at := fmt.Sprintf("schedule.conference.days[%d].rooms[%s][%d]", d, strconv.Quote(room), i)
 				var e pxEvent
 				if err := json.Unmarshal(raw, &e); err != nil {
-					ps.Add(at, "%v", err)
+					src.ps.Add(at, "%v", err)
 					continue
 				}
-				fe := frabEvent{at: at, GUID: e.GUID, ID: string(e.ID), Date: e.Date, Start: e.Start, Duration: e.Duration,
-					DayDate: day.Date, Room: cmpOr(e.Room, room), Title: e.Title, Subtitle: deref(e.Subtitle), Track: deref(e.Track),
-					Type: e.Type, Abstract: deref(e.Abstract), Description: deref(e.Description), JoinURL: joinLink(e.Links)}
-				for j, p := range e.Persons {
-					fe.Persons = append(fe.Persons, frabPerson{at: fmt.Sprintf("%s.persons[%d]", at, j), Code: p.Code, GUID: p.GUID,
-						ID: string(p.ID), Name: cmpOr(p.PublicName, p.Name), Bio: deref(p.Biography), Avatar: deref(p.Avatar)})
-				}
-				events = append(events, fe)
+				events = append(events, pxEventOf(e, at, day.Date, room))
 			}
 		}
 	}
-	return fromFrab(conf, events, ps, o)
+	return fromFrab(conf, events, src, o)
+}
+
+func pxEventOf(e pxEvent, at, dayDate, room string) frabEvent {
+	fe := frabEvent{at: at, GUID: e.GUID, ID: string(e.ID), Date: e.Date, Start: e.Start, Duration: e.Duration,
+		DayDate: dayDate, Room: cmpOr(strings.TrimSpace(e.Room), strings.TrimSpace(room)), Title: e.Title, Subtitle: deref(e.Subtitle),
+		Track: deref(e.Track), Type: e.Type, Abstract: deref(e.Abstract), Description: deref(e.Description), JoinURL: joinLink(e.Links)}
+	for j, p := range e.Persons {
+		fe.Persons = append(fe.Persons, frabPerson{at: fmt.Sprintf("%s.persons[%d]", at, j), Code: p.Code, GUID: p.GUID,
+			ID: string(p.ID), Name: cmpOr(p.PublicName, p.Name), Bio: deref(p.Biography), Avatar: deref(p.Avatar)})
+	}
+	return fe
 }
 
 func roomRank(order []string, name string) int {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,36 +53,88 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q (want one of %v)", s, Formats)
 }
 
-// Detect guesses a document's format from its first bytes and top-level keys.
-func Detect(data []byte) Format {
+// Detect tells a document's format from its first bytes and top-level keys. A document of
+// a shape confcal does not read, but can name, is refused with what it looks like.
+func Detect(data []byte) (Format, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
-	if bytes.HasPrefix(trimmed, []byte("<")) {
-		return FrabXML
+	lower := bytes.ToLower(trimmed[:min(len(trimmed), 512)])
+	switch {
+	case bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html")):
+		return "", unsupported("this is an HTML page, not an agenda: check the URL (pretalx exports …/schedule/export/schedule.json, Sessionize …/api/v2/ID/view/All)")
+	case bytes.HasPrefix(trimmed, []byte("<")):
+		return FrabXML, nil
+	case bytes.HasPrefix(lower, []byte("begin:vcalendar")):
+		return "", unsupported("this is an iCalendar feed: confcal reads agendas (native, Sessionize, pretalx/frab), not .ics")
+	case bytes.HasPrefix(trimmed, []byte("[")):
+		return "", unsupported("this is a JSON array, as Sessionize's \"Sessions\", \"Speakers\" and grid views are: use its \"All\" view (https://sessionize.com/api/v2/ID/view/All)")
 	}
 	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) == nil {
-		if _, ok := top["schedule"]; ok {
-			return Pretalx
+	if json.Unmarshal(data, &top) != nil {
+		return Native, nil // the native reader says where the JSON breaks
+	}
+	has := func(keys ...string) bool {
+		for _, k := range keys {
+			if _, ok := top[k]; !ok {
+				return false
+			}
 		}
-		_, sessions := top["sessions"]
-		_, categories := top["categories"]
-		_, rooms := top["rooms"]
-		if sessions && categories && rooms {
-			return Sessionize
+		return true
+	}
+	switch {
+	case has("schedule"):
+		if schedule2(top["schedule"]) {
+			return "", errSchedule2
+		}
+		return Pretalx, nil
+	case has("sessions", "categories", "rooms"), has("sessions", "speakers", "questions"):
+		return Sessionize, nil
+	case has("results", "count"):
+		return "", unsupported("this is a page of the pretalx API: use the schedule export (…/schedule/export/schedule.json)")
+	}
+	return Native, nil
+}
+
+var errSchedule2 = unsupported("c3voc schedule2 JSON (events in one list under schedule.events) is not supported: export the frab/pretalx schedule.json or schedule.xml instead")
+
+func unsupported(msg string) error {
+	return &agenda.ValidationError{Problems: agenda.Problems{{Message: msg}}}
+}
+
+// schedule2 reports the newer c3voc shape: events in schedule.events, days without rooms.
+func schedule2(raw json.RawMessage) bool {
+	var s struct {
+		Events     json.RawMessage `json:"events"`
+		Conference struct {
+			Days []struct {
+				Rooms json.RawMessage `json:"rooms"`
+			} `json:"days"`
+		} `json:"conference"`
+	}
+	if json.Unmarshal(raw, &s) != nil || len(s.Events) == 0 {
+		return false
+	}
+	for _, d := range s.Conference.Days {
+		if len(d.Rooms) > 0 {
+			return false
 		}
 	}
-	return Native
+	return true
 }
 
 // Read reads a document of format f ("" to detect it) into a validated event. Every
-// problem is reported at once, each with its place in the document.
-func Read(f Format, data []byte, o Options) (*agenda.Event, error) {
+// problem is reported at once, each with its place in the document. What the reader had
+// to change or assume to accept the document (HTML made plain text, a speaker listed twice,
+// a time zone the document lacks) comes back as warnings, located the same way.
+func Read(f Format, data []byte, o Options) (*agenda.Event, agenda.Problems, error) {
 	if f == "" {
-		f = Detect(data)
+		var err error
+		if f, err = Detect(data); err != nil {
+			return nil, nil, err
+		}
 	}
 	switch f {
 	case Native:
-		return ReadNative(bytes.NewReader(data), o.Slug)
+		return readNative(data, o.Slug)
 	case Sessionize:
 		return readSessionize(data, o)
 	case Pretalx:
@@ -89,13 +142,93 @@ func Read(f Format, data []byte, o Options) (*agenda.Event, error) {
 	case FrabXML:
 		return readFrabXML(data, o)
 	}
-	return nil, fmt.Errorf("unknown format %q", f)
+	return nil, nil, fmt.Errorf("unknown format %q", f)
+}
+
+// source is what a reader knows besides the event it builds: the problems and warnings it
+// found in the document's own terms, and where each session, speaker, track and room came
+// from, so that what validation and tidying find is reported at that place too.
+type source struct {
+	ps, warns agenda.Problems
+	at        map[string]string // "sessions[3]" → `line 12 <event guid="…">`, or a JSON path
+	names     map[string]string // a native field's name in the format ("sessions.abstract" → "description")
+	xml       bool              // places are XML elements: fields are child elements
+	html      int               // texts that were HTML
+	firstHTML string
+}
+
+func newSource(xml bool, names map[string]string) *source {
+	return &source{at: map[string]string{}, names: names, xml: xml}
+}
+
+// item records where the native item ("sessions[3]") came from.
+func (s *source) item(native, place string) {
+	if _, ok := s.at[native]; !ok {
+		s.at[native] = place
+	}
+}
+
+// field names a field of the item at place, as the format writes it.
+func (s *source) field(place, name string) string {
+	if s.xml {
+		return place + " <" + name + ">"
+	}
+	return place + "." + name
+}
+
+// plain returns text as plain text, converting HTML (and counting it for the warning).
+func (s *source) plain(place, text string) string {
+	text = strings.TrimSpace(text)
+	if !looksHTML(text) {
+		return text
+	}
+	s.html++
+	if s.firstHTML == "" {
+		s.firstHTML = place
+	}
+	return htmlToText(text)
+}
+
+var nativePath = regexp.MustCompile(`^((?:sessions|speakers|tracks|rooms)\[\d+\])(?:\.([A-Za-z]+)(.*))?$`)
+
+// locate moves a problem from a native field path to the document's place.
+func (s *source) locate(p agenda.Problem) agenda.Problem {
+	m := nativePath.FindStringSubmatch(p.Field)
+	place, ok := "", false
+	if m != nil {
+		place, ok = s.at[m[1]]
+	}
+	switch {
+	case !ok:
+		return p
+	case strings.HasPrefix(m[1], "tracks") || strings.HasPrefix(m[1], "rooms") || m[2] == "":
+		p.Field = place // the place of a track or room is already its field
+	case s.xml:
+		p.Field = s.field(place, s.name(m[1], m[2]))
+	default:
+		p.Field = s.field(place, s.name(m[1], m[2])) + m[3]
+	}
+	return p
+}
+
+// name is the format's name of a field of a native item ("sessions[3]", "abstract").
+func (s *source) name(item, field string) string {
+	kind, _, _ := strings.Cut(item, "[")
+	return cmpOr(s.names[kind+"."+field], field)
+}
+
+func (s *source) locateAll(ps agenda.Problems) agenda.Problems {
+	out := make(agenda.Problems, len(ps))
+	for i, p := range ps {
+		out[i] = s.locate(p)
+	}
+	return out
 }
 
 // finish completes an event read from a foreign format: metadata the format lacks comes
-// from Base, the dates span the sessions when the document gives none, and the result is
-// normalized and validated. Problems found while reading come first.
-func finish(ev *agenda.Event, ps agenda.Problems, o Options) (*agenda.Event, error) {
+// from Base, the dates span the sessions when the document gives none, text is tidied, and
+// the result is normalized and validated. The reader's own problems come first.
+func finish(ev *agenda.Event, src *source, o Options) (*agenda.Event, agenda.Problems, error) {
 	if b := o.Base; b != nil {
 		ev.Name = cmpOr(ev.Name, b.Name)
 		ev.Description = cmpOr(ev.Description, b.Description)
@@ -111,19 +244,32 @@ func finish(ev *agenda.Event, ps agenda.Problems, o Options) (*agenda.Event, err
 		spanDates(ev, o.Base)
 	}
 	if o.Base != nil {
-		followBase(ev, o.Base)
+		followBase(ev, o.Base, src)
 	}
 	agenda.Normalize(ev)
+	warns := src.warns
+	if src.html > 0 {
+		warns.Add(src.firstHTML, "HTML became plain text in %s (abstracts, descriptions, bios), keeping paragraphs, line breaks and link targets (the first is here)", count(src.html, "text"))
+	}
+	warns = append(warns, src.locateAll(agenda.Tidy(ev))...)
+	ps := src.ps
 	if err := agenda.Validate(ev); err != nil {
 		var ve *agenda.ValidationError
 		if errors.As(err, &ve) {
-			ps = append(ps, unreported(ve.Problems, ps)...)
+			ps = append(ps, src.locateAll(unreported(ve.Problems, ps))...)
 		}
 	}
 	if err := ps.Err(); err != nil {
-		return nil, err
+		return nil, warns, err
 	}
-	return ev, nil
+	return ev, warns, nil
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // unreported drops validation problems that only follow from one the reader reported: a
@@ -145,16 +291,25 @@ func unreported(found, reported agenda.Problems) agenda.Problems {
 	return out
 }
 
-// followBase puts tracks, speakers and sessions that Base knows in Base's order, new ones
-// after them in the document's order: an unchanged agenda exported by a tool that sorts
-// differently is then the same agenda, and makes no revision.
-func followBase(ev, base *agenda.Event) {
-	ev.Tracks = byBase(ev.Tracks, base.Tracks, func(t agenda.Track) string { return t.ID })
-	ev.Speakers = byBase(ev.Speakers, base.Speakers, func(s agenda.Speaker) string { return s.ID })
-	ev.Sessions = byBase(ev.Sessions, base.Sessions, func(s agenda.Session) string { return s.ID })
+// followBase puts tracks, rooms, speakers and sessions that Base knows in Base's order, new
+// ones after them in the document's order: an unchanged agenda exported by a tool that
+// sorts differently is then the same agenda, and makes no revision. The places of items
+// in the document move with them.
+func followBase(ev, base *agenda.Event, src *source) {
+	var from []int
+	ev.Tracks, from = byBase(ev.Tracks, base.Tracks, func(t agenda.Track) string { return t.ID })
+	src.reorder("tracks", from)
+	ev.Rooms, from = byBase(ev.Rooms, base.Rooms, func(r agenda.Room) string { return r.ID })
+	src.reorder("rooms", from)
+	ev.Speakers, from = byBase(ev.Speakers, base.Speakers, func(s agenda.Speaker) string { return s.ID })
+	src.reorder("speakers", from)
+	ev.Sessions, from = byBase(ev.Sessions, base.Sessions, func(s agenda.Session) string { return s.ID })
+	src.reorder("sessions", from)
 }
 
-func byBase[T any](items, base []T, id func(T) string) []T {
+// byBase sorts items by their rank in base and returns, for each new position, the item's
+// old one.
+func byBase[T any](items, base []T, id func(T) string) ([]T, []int) {
 	rank := make(map[string]int, len(base))
 	for i, b := range base {
 		rank[id(b)] = i
@@ -165,9 +320,32 @@ func byBase[T any](items, base []T, id func(T) string) []T {
 		}
 		return len(base)
 	}
-	out := slices.Clone(items)
-	slices.SortStableFunc(out, func(a, b T) int { return pos(a) - pos(b) })
-	return out
+	from := make([]int, len(items))
+	for i := range from {
+		from[i] = i
+	}
+	slices.SortStableFunc(from, func(a, b int) int { return pos(items[a]) - pos(items[b]) })
+	out := make([]T, len(items))
+	for i, j := range from {
+		out[i] = items[j]
+	}
+	return out, from
+}
+
+// reorder moves the places of kind's items as byBase moved the items.
+func (s *source) reorder(kind string, from []int) {
+	moved := make(map[string]string, len(from))
+	for i, j := range from {
+		if place, ok := s.at[fmt.Sprintf("%s[%d]", kind, j)]; ok {
+			moved[fmt.Sprintf("%s[%d]", kind, i)] = place
+		}
+	}
+	for k := range s.at {
+		if strings.HasPrefix(k, kind+"[") {
+			delete(s.at, k)
+		}
+	}
+	maps.Copy(s.at, moved)
 }
 
 // spanDates sets the event's dates to the days of its scheduled sessions, widened by
@@ -254,53 +432,76 @@ func slugify(name string) string {
 	return s
 }
 
-// idOf turns a source's identifier into one confcal accepts, keeping it when it already is.
+// idOf turns a source's identifier into an id: kept as it is (case included) when it is a
+// valid one, else with its white space and control characters made hyphens. Two source ids
+// that become one are caught by ids.
 func idOf(src string) string {
-	if validID.MatchString(src) {
+	src = strings.TrimSpace(src)
+	if agenda.ValidID(src) || src == "" {
 		return src
 	}
-	return slugify(src)
+	id := strings.Join(strings.FieldsFunc(src, func(r rune) bool { return !agenda.IDRune(r) }), "-")
+	if len(id) > agenda.MaxIDLen {
+		id = strings.ToValidUTF8(id[:agenda.MaxIDLen], "")
+	}
+	return id
 }
 
-var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+// ids remembers which source identifier each id came from, to report two that collide.
+type ids map[string]string
 
-// tracksByName assigns ids to track names: Base's id for a name it knows, else a slug
-// made unique.
-type tracksByName struct {
-	ev    *agenda.Event
+// take records id as coming from src and reports whether another source identifier
+// already became the same id.
+func (m ids) take(id, src string) (other string, clash bool) {
+	if was, ok := m[id]; ok && was != src {
+		return was, true
+	}
+	m[id] = src
+	return "", false
+}
+
+// byName assigns ids to names (of tracks, of rooms): Base's id for a name it knows, else
+// the source's own id when it gives one, else a slug of the name, made unique. add is
+// called once for each new name, with its id.
+type byName struct {
 	ids   map[string]string
 	taken map[string]bool
-	base  *agenda.Event
+	base  map[string]string
+	add   func(id, name string)
 }
 
-func newTracks(ev *agenda.Event, base *agenda.Event) *tracksByName {
-	return &tracksByName{ev: ev, ids: map[string]string{}, taken: map[string]bool{}, base: base}
+func newByName(base map[string]string, add func(id, name string)) *byName {
+	return &byName{ids: map[string]string{}, taken: map[string]bool{}, base: base, add: add}
 }
 
-func (t *tracksByName) id(name string) string {
+// id returns the id of name ("" for no name); preferred is the source's own id, if any.
+func (n *byName) id(name, preferred string) string {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return ""
 	}
-	if id, ok := t.ids[name]; ok {
+	if id, ok := n.ids[name]; ok {
 		return id
 	}
-	id := ""
-	if t.base != nil {
-		for _, bt := range t.base.Tracks {
-			if bt.Name == name {
-				id = bt.ID
-			}
+	id := cmpOr(n.base[name], idOf(preferred))
+	if id == "" || n.taken[id] {
+		base := cmpOr(slugify(name), "x")
+		id = base
+		for i := 2; n.taken[id]; i++ {
+			id = fmt.Sprintf("%s-%d", base, i)
 		}
 	}
-	if id == "" || t.taken[id] {
-		id = cmpOr(slugify(name), "track")
-		for n := 2; t.taken[id]; n++ {
-			id = fmt.Sprintf("%s-%d", slugify(name), n)
-		}
-	}
-	t.taken[id] = true
-	t.ids[name] = id
-	t.ev.Tracks = append(t.ev.Tracks, agenda.Track{ID: id, Name: name})
+	n.taken[id] = true
+	n.ids[name] = id
+	n.add(id, name)
 	return id
+}
+
+// baseNames maps Base's track or room names to their ids.
+func baseNames[T any](items []T, name, id func(T) string) map[string]string {
+	out := make(map[string]string, len(items))
+	for _, it := range items {
+		out[name(it)] = id(it)
+	}
+	return out
 }

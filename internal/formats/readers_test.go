@@ -33,10 +33,10 @@ func TestReadSamples(t *testing.T) {
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			data := sample(t, c.file)
-			if got := formats.Detect(data); got != c.format {
+			if got, _ := formats.Detect(data); got != c.format {
 				t.Errorf("Detect = %s, want %s", got, c.format)
 			}
-			ev, err := formats.Read("", data, c.opts)
+			ev, _, err := formats.Read("", data, c.opts)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,16 +2,16 @@ package formats_test
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/bundled"
+	"github.com/confcal/confcal/internal/c3voc"
 	"github.com/confcal/confcal/internal/formats"
+	"github.com/confcal/confcal/internal/synth"
 )
 
 // confcal's frab export, read back by our own readers into the same event, is the same
@@ -35,10 +35,10 @@ func TestFrabExportRoundTrip(t *testing.T) {
 			f    formats.Format
 			data []byte
 		}{"json": {formats.Pretalx, js}, "xml": {formats.FrabXML, xml}} {
-			if got := formats.Detect(c.data); got != c.f {
+			if got, _ := formats.Detect(c.data); got != c.f {
 				t.Errorf("%s %s: detected as %s", ev.Slug, name, got)
 			}
-			back, err := formats.Read(c.f, c.data, formats.Options{Slug: ev.Slug, Base: ev})
+			back, _, err := formats.Read(c.f, c.data, formats.Options{Slug: ev.Slug, Base: ev})
 			if err != nil {
 				t.Fatalf("%s %s: %v", ev.Slug, name, err)
 			}
@@ -56,49 +56,46 @@ func TestFrabExportRoundTrip(t *testing.T) {
 
 func mustRead(t *testing.T, file string, o formats.Options) *agenda.Event {
 	t.Helper()
-	ev, err := formats.Read("", sample(t, file), o)
+	ev, _, err := formats.Read("", sample(t, file), o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ev
 }
 
-// The export has the shape schedule apps read (testdata/frab-schedule.schema.json, with
-// formats asserted), and so do the pretalx samples, which keeps the schema honest.
-func TestFrabExportShape(t *testing.T) {
-	f, err := os.Open("testdata/frab-schedule.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	const id = "https://confcal.dev/schema/frab-schedule-shape.json"
-	if err := c.AddResource(id, doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile(id)
-	if err != nil {
-		t.Fatal(err)
-	}
+// The export passes the validators the frab/pretalx ecosystem checks against (the C3VOC
+// schema and XSD), for the bundled event, a Sessionize and a pretalx import, a synthetic
+// event with rooms and the hostile one; and the validators do refuse what apps choke on.
+func TestFrabExportValidates(t *testing.T) {
 	base, _ := bundled.Event()
-	js, _ := formats.EncodeFrabJSON(formats.NewFrabSchedule(base, 1, "https://confcal.example/events/"+base.Slug))
-	for name, data := range map[string][]byte{"export": js, "pretalx sample": sample(t, "pretalx-schedule-v1.json")} {
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(inst); err != nil {
-			t.Errorf("%s does not have the schedule shape: %v", name, err)
-		}
+	events := map[string]*agenda.Event{
+		"bundled":    base,
+		"sessionize": mustRead(t, "sessionize-all-v1.json", formats.Options{Slug: "tls25", TimeZone: "Europe/Berlin"}),
+		"pretalx":    mustRead(t, "pretalx-schedule-v1.json", formats.Options{Slug: "tls25"}),
+		"frab-xml":   mustRead(t, "frab-schedule-v1.xml", formats.Options{Slug: "tls25"}),
+		"rooms":      synth.Event(synth.Options{Sessions: 40, Tracks: 4, Rooms: 3, Days: 2}),
+		"hostile":    synth.Hostile(),
 	}
-	// And the schema does refuse what apps would choke on.
-	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(strings.Replace(string(js), `"duration": "00:30"`, `"duration": "30 minutes"`, 1)))
-	if sch.Validate(bad) == nil {
+	for name, ev := range events {
+		t.Run(name, func(t *testing.T) {
+			s := formats.NewFrabSchedule(ev, 1, "https://confcal.example/events/"+ev.Slug)
+			js, _ := formats.EncodeFrabJSON(s)
+			xml, _ := formats.EncodeFrabXML(s)
+			if errs := c3voc.JSONErrors(t, js); len(errs) > 0 {
+				t.Errorf("schedule.json: %d schema errors:\n%s", len(errs), strings.Join(errs[:min(len(errs), 20)], "\n"))
+			}
+			if errs := c3voc.XMLErrors(t, xml); len(errs) > 0 {
+				t.Errorf("schedule.xml: %d XSD errors:\n%s", len(errs), strings.Join(errs[:min(len(errs), 20)], "\n"))
+			}
+		})
+	}
+	s := formats.NewFrabSchedule(base, 1, "https://confcal.example/events/"+base.Slug)
+	js, _ := formats.EncodeFrabJSON(s)
+	xml, _ := formats.EncodeFrabXML(s)
+	if errs := c3voc.JSONErrors(t, bytes.Replace(js, []byte(`"duration": "00:30"`), []byte(`"duration": "30 minutes"`), 1)); len(errs) == 0 {
 		t.Error("a bad duration passes the schema")
+	}
+	if errs := c3voc.XMLErrors(t, bytes.Replace(xml, []byte(`<person id="`), []byte(`<person code="x" id="`), 1)); len(errs) == 0 {
+		t.Error("a person with a code attribute passes the XSD")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,7 +67,13 @@ type szCategory struct {
 type szRoom struct {
 	ID   flexID `json:"id"`
 	Name string `json:"name"`
+	Sort int    `json:"sort"`
 }
+
+// szNames are Sessionize's names of native fields, for problems found by validation.
+var szNames = map[string]string{"sessions.abstract": "description", "sessions.speakerIds": "speakers",
+	"sessions.start": "startsAt", "sessions.end": "endsAt", "sessions.joinUrl": "liveUrl", "speakers.name": "fullName",
+	"speakers.title": "tagLine", "speakers.photoUrl": "profilePicture"}
 
 // Sessions in these states are not on the agenda.
 var szSkipped = map[string]bool{"declined": true, "nominated": true, "waitlisted": true, "rejected": true}
@@ -74,12 +81,12 @@ var szSkipped = map[string]bool{"declined": true, "nominated": true, "waitlisted
 // szLocal is how Sessionize writes times: the venue's wall clock, without an offset.
 var szLocal = []string{"2006-01-02T15:04:05", "2006-01-02T15:04"}
 
-func readSessionize(data []byte, o Options) (*agenda.Event, error) {
+func readSessionize(data []byte, o Options) (*agenda.Event, agenda.Problems, error) {
 	var doc szAll
 	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		return nil, &agenda.ValidationError{Problems: []agenda.Problem{jsonProblem(data, err)}}
+		return nil, nil, &agenda.ValidationError{Problems: []agenda.Problem{jsonProblem(data, err)}}
 	}
-	var ps agenda.Problems
+	src := newSource(false, szNames)
 	ev := &agenda.Event{Slug: o.Slug, TimeZone: o.TimeZone}
 	if ev.TimeZone == "" && o.Base != nil {
 		ev.TimeZone = o.Base.TimeZone
@@ -87,36 +94,55 @@ func readSessionize(data []byte, o Options) (*agenda.Event, error) {
 	loc, err := time.LoadLocation(ev.TimeZone)
 	switch {
 	case ev.TimeZone == "":
-		ps.Add("timeZone", "a Sessionize export has no time zone: give the event's (for example --time-zone Europe/Berlin)")
+		src.ps.Add("timeZone", "a Sessionize export has no time zone: give the event's (for example --time-zone Europe/Berlin)")
 		loc = nil
 	case err != nil:
-		ps.Add("timeZone", "unknown time zone %q", ev.TimeZone)
+		src.ps.Add("timeZone", "unknown time zone %q", ev.TimeZone)
 		loc = nil
 	}
-	trackOf := szTracks(doc, o, ev, &ps)
+	r := szReader{doc: doc, src: src, loc: loc, ev: ev}
+	r.trackOf = szTracks(doc, o, ev, src)
+	r.roomOf = szRooms(doc, ev, src)
 	for i, s := range doc.Sessions {
 		if s.Status == nil || !szSkipped[strings.ToLower(*s.Status)] {
-			ev.Sessions = append(ev.Sessions, szSessionOf(doc, s, fmt.Sprintf("sessions[%d]", i), trackOf, loc, &ps))
+			r.session(s, fmt.Sprintf("sessions[%d]", i))
 		}
 	}
 	for i, sp := range doc.Speakers {
-		ev.Speakers = append(ev.Speakers, szSpeakerOf(sp, fmt.Sprintf("speakers[%d]", i), &ps))
+		at := fmt.Sprintf("speakers[%d]", i)
+		src.item(fmt.Sprintf("speakers[%d]", len(ev.Speakers)), at)
+		ev.Speakers = append(ev.Speakers, szSpeakerOf(sp, at, src))
 	}
-	return finish(ev, ps, o)
+	return finish(ev, src, o)
 }
 
-// szSessionOf converts one session; loc is nil when the zone is unknown (reported).
-func szSessionOf(doc szAll, s szSession, at string, trackOf map[string]string, loc *time.Location, ps *agenda.Problems) agenda.Session {
-	se := agenda.Session{ID: idOf(string(s.ID)), Title: s.Title, Abstract: deref(s.Description), JoinURL: deref(s.LiveURL), SpeakerIDs: []string{}}
+// szReader converts sessions; loc is nil when the zone is unknown (reported).
+type szReader struct {
+	doc             szAll
+	src             *source
+	loc             *time.Location
+	ev              *agenda.Event
+	trackOf, roomOf map[string]string // Sessionize ids → ours
+}
+
+func (r *szReader) session(s szSession, at string) {
+	ps := &r.src.ps
+	se := agenda.Session{ID: idOf(string(s.ID)), Title: s.Title, Abstract: r.src.plain(at+".description", deref(s.Description)),
+		JoinURL: deref(s.LiveURL), SpeakerIDs: []string{}}
 	if s.ID == "" {
 		ps.Add(at+".id", "missing")
 	}
 	var itemNames []string
 	for _, c := range s.CategoryItems {
-		if id, ok := trackOf[string(c)]; ok && !s.IsPlenumSession && se.TrackID == "" {
+		if id, ok := r.trackOf[string(c)]; ok && !s.IsPlenumSession && se.TrackID == "" {
 			se.TrackID = id
 		}
-		itemNames = append(itemNames, szItemName(doc, string(c)))
+		itemNames = append(itemNames, szItemName(r.doc, string(c)))
+	}
+	if s.RoomID != nil && *s.RoomID != "" {
+		if se.RoomID = r.roomOf[string(*s.RoomID)]; se.RoomID == "" {
+			ps.Add(at+".roomId", "no room has id %s", *s.RoomID)
+		}
 	}
 	se.Kind = kindOf(append(itemNames, s.Title)...)
 	if s.IsServiceSession {
@@ -125,26 +151,47 @@ func szSessionOf(doc szAll, s szSession, at string, trackOf map[string]string, l
 	for _, sp := range s.Speakers {
 		se.SpeakerIDs = append(se.SpeakerIDs, idOf(string(sp)))
 	}
-	if loc != nil {
+	if r.loc != nil {
 		n := len(*ps)
-		se.Start = szTime(ps, at+".startsAt", s.StartsAt, loc)
-		se.End = szTime(ps, at+".endsAt", s.EndsAt, loc)
+		se.Start = szTime(ps, at+".startsAt", s.StartsAt, r.loc)
+		se.End = szTime(ps, at+".endsAt", s.EndsAt, r.loc)
 		if len(*ps) > n {
 			se.Start, se.End = time.Time{}, time.Time{} // reported; not also "end required"
 		}
 	}
-	return se
+	r.src.item(fmt.Sprintf("sessions[%d]", len(r.ev.Sessions)), at)
+	r.ev.Sessions = append(r.ev.Sessions, se)
 }
 
-func szSpeakerOf(sp szSpeaker, at string, ps *agenda.Problems) agenda.Speaker {
+// szRooms adds the export's rooms in their sort order and maps Sessionize's room ids to
+// ours ("room-" and theirs, so renaming a room in Sessionize keeps its feed's URL).
+func szRooms(doc szAll, ev *agenda.Event, src *source) map[string]string {
+	order := make([]int, len(doc.Rooms))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return doc.Rooms[a].Sort - doc.Rooms[b].Sort })
+	out := map[string]string{}
+	for _, i := range order {
+		r := doc.Rooms[i]
+		id := "room-" + idOf(string(r.ID))
+		out[string(r.ID)] = id
+		src.item(fmt.Sprintf("rooms[%d]", len(ev.Rooms)), fmt.Sprintf("rooms[%d]", i))
+		ev.Rooms = append(ev.Rooms, agenda.Room{ID: id, Name: r.Name})
+	}
+	return out
+}
+
+func szSpeakerOf(sp szSpeaker, at string, src *source) agenda.Speaker {
 	name := strings.TrimSpace(sp.FullName)
 	if name == "" {
 		name = strings.TrimSpace(sp.FirstName + " " + sp.LastName)
 	}
 	if name == "" {
-		ps.Add(at+".fullName", "missing")
+		src.ps.Add(at+".fullName", "missing")
 	}
-	s := agenda.Speaker{ID: idOf(string(sp.ID)), Name: name, Title: deref(sp.TagLine), Bio: deref(sp.Bio), PhotoURL: deref(sp.ProfilePicture)}
+	s := agenda.Speaker{ID: idOf(string(sp.ID)), Name: name, Title: deref(sp.TagLine), Bio: src.plain(at+".bio", deref(sp.Bio)),
+		PhotoURL: deref(sp.ProfilePicture)}
 	for _, l := range sp.Links {
 		s.Links = append(s.Links, agenda.Link{Title: cmpOr(l.Title, l.LinkType), URL: l.URL})
 	}
@@ -153,7 +200,7 @@ func szSpeakerOf(sp szSpeaker, at string, ps *agenda.Problems) agenda.Speaker {
 
 // szTracks finds the category whose items are the tracks and maps item ids to track ids.
 // Track ids come from the items' ids, so renaming a track in Sessionize keeps its feed URL.
-func szTracks(doc szAll, o Options, ev *agenda.Event, ps *agenda.Problems) map[string]string {
+func szTracks(doc szAll, o Options, ev *agenda.Event, src *source) map[string]string {
 	want := cmpOr(o.TrackCategory, "Track")
 	var titles []string
 	for _, c := range doc.Categories {
@@ -162,15 +209,16 @@ func szTracks(doc szAll, o Options, ev *agenda.Event, ps *agenda.Problems) map[s
 			continue
 		}
 		out := map[string]string{}
-		for _, it := range c.Items {
+		for k, it := range c.Items {
 			id := "track-" + idOf(string(it.ID))
 			out[string(it.ID)] = id
+			src.item(fmt.Sprintf("tracks[%d]", len(ev.Tracks)), fmt.Sprintf("categories[%d].items[%d]", len(titles)-1, k))
 			ev.Tracks = append(ev.Tracks, agenda.Track{ID: id, Name: it.Name})
 		}
 		return out
 	}
 	if o.TrackCategory != "" {
-		ps.Add("categories", "no category titled %q (the export has %q)", o.TrackCategory, titles)
+		src.ps.Add("categories", "no category titled %q (the export has %q)", o.TrackCategory, titles)
 	}
 	return nil
 }

@@ -123,7 +123,8 @@ type Request struct {
 
 // Parse reads data into a validated event on top of base, the event's current revision
 // (nil for a new event or a check on its own), which supplies what the format lacks and
-// keeps known ids. It writes nothing.
-func Parse(r Request, data []byte, base *agenda.Event) (*agenda.Event, error) {
+// keeps known ids. The warnings say what was changed or assumed to accept the document;
+// they come with problems too. It writes nothing.
+func Parse(r Request, data []byte, base *agenda.Event) (*agenda.Event, agenda.Problems, error) {
 	return formats.Read(r.Format, data, formats.Options{Slug: r.Event, TimeZone: r.TimeZone, TrackCategory: r.TrackCategory, Base: base})
 }

@@ -101,6 +101,7 @@ type Status struct {
 	Result     string    `json:"result"` // pending, changed, unchanged, not modified, failed
 	Error      string    `json:"error,omitempty"`
 	Problems   []string  `json:"problems,omitempty"`
+	Warnings   []string  `json:"warnings,omitempty"` // of the last document applied or found unchanged
 	Failures   int       `json:"consecutiveFailures"`
 	Revision   int       `json:"revision"`
 }
@@ -158,7 +159,7 @@ func (s *Syncer) Check(ctx context.Context, src Source) {
 		s.failed(src, err)
 		return
 	}
-	ev, err := importer.Parse(importer.Request{Event: src.Event, Format: src.Format, TimeZone: src.TimeZone}, data, prev)
+	ev, warns, err := importer.Parse(importer.Request{Event: src.Event, Format: src.Format, TimeZone: src.TimeZone}, data, prev)
 	if err != nil {
 		s.failed(src, err)
 		return
@@ -172,7 +173,9 @@ func (s *Syncer) Check(ctx context.Context, src Source) {
 	s.validators[src.Event] = next // only after a successful apply, so a failure is retried in full
 	s.mu.Unlock()
 	if !res.Changed {
-		s.finish(src, func(st *Status) { st.Result, st.Revision = "unchanged", res.Revision })
+		s.finish(src, func(st *Status) {
+			st.Result, st.Revision, st.Warnings = "unchanged", res.Revision, warns.Lines("warning")
+		})
 		return
 	}
 	if s.Refresh != nil {
@@ -182,8 +185,12 @@ func (s *Syncer) Check(ctx context.Context, src Source) {
 	}
 	s.Log.Info("sync applied", "event", src.Event, "revision", res.Revision, "summary", res.Summary,
 		"changes", strings.Join(agenda.Describe(prev, ev), "; "))
+	// Warnings are logged when a document is applied, not at every unchanged check.
+	for _, w := range warns.Lines("warning") {
+		s.Log.Warn("sync: document warning", "event", src.Event, "warning", w)
+	}
 	s.finish(src, func(st *Status) {
-		st.Result, st.Revision, st.LastChange = "changed", res.Revision, st.LastCheck
+		st.Result, st.Revision, st.LastChange, st.Warnings = "changed", res.Revision, st.LastCheck, warns.Lines("warning")
 	})
 }
 
@@ -223,9 +230,7 @@ func (s *Syncer) failed(src Source, err error) {
 	var problems []string
 	var ve *agenda.ValidationError
 	if errors.As(err, &ve) {
-		for _, p := range ve.Problems {
-			problems = append(problems, p.String())
-		}
+		problems = agenda.Problems(ve.Problems).Lines("problem")
 	}
 	s.Log.Warn("sync failed; the last good revision keeps serving", "event", src.Event, "err", err)
 	s.mu.Lock()

@@ -15,6 +15,7 @@ type Options struct {
 	Sessions int // scheduled sessions
 	Tracks   int
 	Days     int
+	Rooms    int // 0: no rooms; else sessions of parallel tracks take rooms in turn
 }
 
 // Event returns a valid agenda of o.Sessions sessions spread over o.Tracks parallel tracks
@@ -41,6 +42,9 @@ func Event(o Options) *agenda.Event {
 	for t := range o.Tracks {
 		ev.Tracks = append(ev.Tracks, agenda.Track{ID: fmt.Sprintf("track-%d", t+1), Name: fmt.Sprintf("Track %d: systems, latency; tails", t+1)})
 	}
+	for r := range o.Rooms {
+		ev.Rooms = append(ev.Rooms, agenda.Room{ID: fmt.Sprintf("room-%d", r+1), Name: fmt.Sprintf("Hall %c", 'A'+r%26), Capacity: 100 * (r + 1)})
+	}
 	perDay := (o.Sessions + o.Days - 1) / o.Days
 	for i := range o.Sessions {
 		day, n := i/perDay, i%perDay
@@ -52,9 +56,13 @@ func Event(o Options) *agenda.Event {
 		if i > 0 && i%3 == 0 {
 			ids = append(ids, fmt.Sprintf("speaker-%d", i))
 		}
+		room := ""
+		if o.Rooms > 0 {
+			room = ev.Rooms[track%o.Rooms].ID
+		}
 		ev.Sessions = append(ev.Sessions, agenda.Session{
-			ID: fmt.Sprintf("session-%d", i+1), Title: fmt.Sprintf("Session %d: shaving microseconds, one syscall at a time", i+1),
-			Abstract: strings.Repeat("We measure, then we optimise; p99 matters more than the mean. ", 12),
+			RoomID: room, ID: fmt.Sprintf("session-%d", i+1), Title: fmt.Sprintf("Session %d: shaving microseconds, one syscall at a time", i+1),
+			Abstract: strings.TrimSpace(strings.Repeat("We measure, then we optimise; p99 matters more than the mean. ", 12)),
 			Kind:     agenda.KindTalk, TrackID: ev.Tracks[track].ID, SpeakerIDs: ids,
 			Start: start, End: start.Add(25 * time.Minute),
 		})
