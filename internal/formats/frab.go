@@ -126,11 +126,11 @@ func frabZone(conf frabConference, events []frabEvent, src *source, o Options) s
 		hint := ""
 		for _, e := range events {
 			if t, err := time.Parse(time.RFC3339, strings.TrimSpace(e.Date)); err == nil {
-				hint = " (its times are at UTC" + t.Format("-07:00") + ")"
+				hint = "; its times are at UTC" + t.Format("-07:00")
 				break
 			}
 		}
-		src.ps.Add("timeZone", "the document names no time zone (time_zone_name)%s: give the event's, for example --time-zone Europe/Berlin, or timeZone=Europe/Berlin in the admin API", hint)
+		src.ps.Add("timeZone", "the document names no time zone (no time_zone_name%s): give the event's, for example --time-zone Europe/Berlin, or timeZone=Europe/Berlin in the admin API", hint)
 	}
 	return cmpOr(o.TimeZone, doc)
 }
@@ -150,7 +150,7 @@ func (b *frabBuilder) session(e frabEvent) {
 	from := cmpOr(strings.TrimSpace(e.GUID), strings.TrimSpace(e.ID))
 	id := b.sessionIDs[strings.ToLower(from)]
 	if id == "" {
-		id = idOf(from)
+		id = b.src.id(b.src.field(e.at, "guid"), from)
 	}
 	keep := id != "" // without an id it is reported, and would only be reported again
 	if !keep {
@@ -188,8 +188,10 @@ func (b *frabBuilder) session(e frabEvent) {
 func (b *frabBuilder) speaker(p frabPerson) string {
 	from := cmpOr(strings.TrimSpace(p.Code), cmpOr(strings.TrimSpace(p.GUID), strings.TrimSpace(p.ID)))
 	pid := b.speakerIDs[strings.ToLower(p.GUID)]
-	if pid == "" {
-		pid = idOf(cmpOr(from, slugify(p.Name)))
+	if pid == "" && from != "" {
+		pid = b.src.id(p.at, from)
+	} else if pid == "" {
+		pid = slugify(p.Name)
 	}
 	if pid == "" || strings.TrimSpace(p.Name) == "" {
 		b.src.ps.Add(p.at, "a person needs a name and an id, code or guid")

@@ -189,6 +189,16 @@ func (s *source) plain(place, text string) string {
 	return htmlToText(text)
 }
 
+// id turns a source identifier at place into an id (idOf), with a warning when it had to
+// change it.
+func (s *source) id(place, raw string) string {
+	id := idOf(raw)
+	if id != strings.TrimSpace(raw) {
+		s.warns.Add(place, "the id %q holds white space or control characters: it is %q here", raw, id)
+	}
+	return id
+}
+
 var nativePath = regexp.MustCompile(`^((?:sessions|speakers|tracks|rooms)\[\d+\])(?:\.([A-Za-z]+)(.*))?$`)
 
 // locate moves a problem from a native field path to the document's place.

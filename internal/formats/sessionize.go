@@ -127,7 +127,7 @@ type szReader struct {
 
 func (r *szReader) session(s szSession, at string) {
 	ps := &r.src.ps
-	se := agenda.Session{ID: idOf(string(s.ID)), Title: s.Title, Abstract: r.src.plain(at+".description", deref(s.Description)),
+	se := agenda.Session{ID: r.src.id(at+".id", string(s.ID)), Title: s.Title, Abstract: r.src.plain(at+".description", deref(s.Description)),
 		JoinURL: deref(s.LiveURL), SpeakerIDs: []string{}}
 	if s.ID == "" {
 		ps.Add(at+".id", "missing")
@@ -190,7 +190,7 @@ func szSpeakerOf(sp szSpeaker, at string, src *source) agenda.Speaker {
 	if name == "" {
 		src.ps.Add(at+".fullName", "missing")
 	}
-	s := agenda.Speaker{ID: idOf(string(sp.ID)), Name: name, Title: deref(sp.TagLine), Bio: src.plain(at+".bio", deref(sp.Bio)),
+	s := agenda.Speaker{ID: src.id(at+".id", string(sp.ID)), Name: name, Title: deref(sp.TagLine), Bio: src.plain(at+".bio", deref(sp.Bio)),
 		PhotoURL: deref(sp.ProfilePicture)}
 	for _, l := range sp.Links {
 		s.Links = append(s.Links, agenda.Link{Title: cmpOr(l.Title, l.LinkType), URL: l.URL})
