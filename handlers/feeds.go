@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -82,7 +83,7 @@ func (r *feedRoutes) session(c *gin.Context) {
 		return
 	}
 	r.metrics.fetched("session", c.Request)
-	c.Header("Content-Disposition", `attachment; filename="`+id+`.ics"`)
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": id + ".ics"}))
 	writeBody(c, snap.FilteredFeed(catalog.Filter{IDs: []string{id}}), calendarType, cachePublicFeed)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/catalog"
 )
 
@@ -72,7 +73,7 @@ func (r *oembedRoutes) serve(c *gin.Context) {
 	}
 	src := r.baseURL + "/embed/" + snap.Event.Slug + "/" + kind
 	if id != "" {
-		src += "/" + id
+		src += "/" + agenda.PathID(id)
 	}
 	body, _ := json.Marshal(oembedJSON{
 		Type: "rich", Version: "1.0", Title: title, ProviderName: "confcal", ProviderURL: r.baseURL + "/",
@@ -91,7 +92,13 @@ func (r *oembedRoutes) resolve(raw string) (snap *catalog.Snapshot, kind, id, ti
 	if err != nil || base == nil || u.Host != base.Host || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, "", "", "", false
 	}
-	parts := strings.Split(strings.Trim(strings.TrimPrefix(u.Path, base.Path), "/"), "/")
+	// Split the escaped path, so that an id holding "/" (%2F) stays one segment.
+	parts := strings.Split(strings.Trim(strings.TrimPrefix(u.EscapedPath(), base.EscapedPath()), "/"), "/")
+	for i, p := range parts {
+		if parts[i], err = url.PathUnescape(p); err != nil {
+			return nil, "", "", "", false
+		}
+	}
 	if len(parts) < 2 || parts[0] != "events" {
 		return nil, "", "", "", false
 	}

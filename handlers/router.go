@@ -3,6 +3,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,9 +39,13 @@ func New(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.RedirectTrailingSlash = false
+	// Ids are kept as sources write them and may hold "/": links escape it (%2F), and Gin
+	// must match on the escaped path to keep it inside one parameter. pathParams unescapes
+	// the values, as paths escape them: Gin's own unescaping would read "+" as a space.
+	r.UseRawPath, r.UnescapePathValues = true, false
 	r.HandleMethodNotAllowed = true
 	fr := newFramer(d.Log, d.Access, d.Metrics)
-	r.Use(frame(fr), cors())
+	r.Use(frame(fr), pathParams, cors())
 
 	events := &eventRoutes{agenda: d.Agenda, log: d.Log}
 	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log, metrics: d.Metrics}
@@ -115,6 +120,18 @@ func New(d Deps) (http.Handler, error) {
 		fail(c, d.Log, &apiError{http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed"})
 	})
 	return &front{engine: r, frame: fr, feeds: feeds}, nil
+}
+
+// pathParams unescapes path parameters matched on an escaped path (see UseRawPath).
+func pathParams(c *gin.Context) {
+	if c.Request.URL.RawPath == "" {
+		return // nothing was escaped: Gin matched the decoded path
+	}
+	for i, p := range c.Params {
+		if v, err := url.PathUnescape(p.Value); err == nil {
+			c.Params[i].Value = v
+		}
+	}
 }
 
 // front takes the hottest path, personal feeds, which calendar apps poll all day, past

@@ -192,7 +192,7 @@ func (s *Snapshot) Expired(now time.Time) bool {
 func (s *Snapshot) PageURL() string { return s.BaseURL + "/events/" + s.Event.Slug }
 
 // SessionURL is where a session is shown on the hosted agenda.
-func (s *Snapshot) SessionURL(id string) string { return s.PageURL() + "#session-" + id }
+func (s *Snapshot) SessionURL(id string) string { return s.PageURL() + "#session-" + agenda.PathID(id) }
 
 // InFeed reports whether a session id has a feed entry (scheduled, or a live tombstone).
 func (s *Snapshot) InFeed(id string) bool { return s.items[id] != nil }

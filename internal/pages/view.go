@@ -79,7 +79,7 @@ func newAgendaView(s *catalog.Snapshot) agendaView {
 	first, _ := time.Parse(time.DateOnly, ev.StartDate)
 	v.Zone = time.Date(first.Year(), first.Month(), first.Day(), 12, 0, 0, 0, loc).Format("MST") + " (" + ev.TimeZone + ")"
 	for _, t := range ev.Tracks {
-		u := s.PageURL() + "/tracks/" + t.ID + ".ics"
+		u := s.PageURL() + "/tracks/" + agenda.PathID(t.ID) + ".ics"
 		v.Tracks = append(v.Tracks, trackView{ID: t.ID, Name: t.Name, FeedURL: u, WebcalURL: feed.SubscribeLinks(u, "").WebcalURL})
 	}
 	v.Days = days(s, loc)
@@ -105,8 +105,8 @@ func newSpeakerView(s *catalog.Snapshot, sp agenda.Speaker) speakerView {
 }
 
 // sessionURL and speakerURL are the hosted pages of one session and one speaker.
-func sessionURL(s *catalog.Snapshot, id string) string { return s.PageURL() + "/sessions/" + id }
-func speakerURL(s *catalog.Snapshot, id string) string { return s.PageURL() + "/speakers/" + id }
+func sessionURL(s *catalog.Snapshot, id string) string { return s.PageURL() + "/sessions/" + agenda.PathID(id) }
+func speakerURL(s *catalog.Snapshot, id string) string { return s.PageURL() + "/speakers/" + agenda.PathID(id) }
 
 // days lays the scheduled sessions out by day and time slot, in the event's zone. Every day
 // of the event appears, even before its sessions are announced.
@@ -168,7 +168,7 @@ func newSessionView(s *catalog.Snapshot, se agenda.Session) sessionView {
 		names = append(names, sp.Name)
 	}
 	if s.InFeed(se.ID) {
-		v.ICSURL = s.PageURL() + "/sessions/" + se.ID + ".ics"
+		v.ICSURL = sessionURL(s, se.ID) + ".ics"
 		details := strings.Join(names, ", ")
 		if v.JoinURL != "" {
 			details += "\n\nJoin: " + v.JoinURL

@@ -19,7 +19,7 @@ export class Session extends Base {
     trackStars(this)
     const el = h('div', { class: 'w' },
       h('ul', null, sessionItem(this, s, { heading: 'h3', time: true, abstract: true })),
-      h('p', { class: 'mu' }, data.event.name + ' · ', h('a', { href: hosted(data.event.slug, 'session-' + s.id), text: 'Full agenda' })))
+      h('p', { class: 'mu' }, data.event.name + ' · ', h('a', { href: hosted(data.event.slug, 'session-' + encodeURIComponent(s.id)), text: 'Full agenda' })))
     syncStars(this)
     return el
   }

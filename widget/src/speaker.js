@@ -37,7 +37,7 @@ export class Speaker extends Base {
           (sp.links || []).length > 0 && h('p', { class: 'acts' }, sp.links.map((l) => link(l.url, l.title || l.url))),
           h('h4', { text: talks.length > 1 ? 'Sessions' : 'Session' }),
           talks.length
-            ? h('ul', null, talks.map((s) => h('li', null, h('a', { href: hosted(data.event.slug, 'session-' + s.id), text: s.title }), ' · ', when(s, this, true))))
+            ? h('ul', null, talks.map((s) => h('li', null, h('a', { href: hosted(data.event.slug, 'session-' + encodeURIComponent(s.id)), text: s.title }), ' · ', when(s, this, true))))
             : h('p', { class: 'mu', text: 'Session to be announced.' }),
           h('p', { class: 'mu' }, h('a', { href: hosted(data.event.slug), text: data.event.name })))))
   }

@@ -14,7 +14,7 @@ export class Speakers extends Base {
         return h('li', { part: 'card' },
           h('div', { class: 'card' }, photo(sp),
             h('div', null,
-              h('h3', { part: 'name' }, h('a', { href: hosted(ev.slug, 'speaker-' + sp.id), text: sp.name })),
+              h('h3', { part: 'name' }, h('a', { href: hosted(ev.slug, 'speaker-' + encodeURIComponent(sp.id)), text: sp.name })),
               sp.title && h('p', { class: 'mu', text: sp.title }),
               h('p', { class: talks.length ? 'by' : 'by mu', text: talks.length ? talks.map((s) => s.title).join(' · ') : 'Session to be announced' }))))
       })))

@@ -84,10 +84,11 @@ function adoptServer(event, s, r, mine) {
   notify(event)
 }
 
-// jsonIDs writes the request body by hand: session ids are [A-Za-z0-9._-] (the server
-// enforces it), and JSON.stringify cannot be trusted on pages that patch toJSON.
+// jsonIDs writes the request body by hand, as JSON.stringify cannot be trusted on pages
+// that patch toJSON. Session ids are kept as sources write them: any text without white
+// space or control characters (the server enforces it), so only " and \ need escaping.
 function jsonIDs(list) {
-  return '{"sessions":[' + list.filter((x) => /^[\w.-]+$/.test(x)).map((x) => '"' + x + '"').join(',') + ']}'
+  return '{"sessions":[' + list.filter((x) => /^[^\s\x00-\x1f\x7f]+$/.test(x)).map((x) => '"' + x.replace(/["\\]/g, '\\$&') + '"').join(',') + ']}'
 }
 
 async function create(event, list) {
