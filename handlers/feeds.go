@@ -20,14 +20,16 @@ type feedRoutes struct {
 }
 
 // calendar serves the whole event feed, or a filtered one with ?track=a,b, ?room=a,b and
-// ?day=.
+// ?day= (filters may be combined).
 func (r *feedRoutes) calendar(c *gin.Context) {
 	snap, err := snapshot(r.agenda, c)
 	if err != nil {
 		fail(c, r.log, err)
 		return
 	}
-	f := catalog.Filter{Tracks: list(c.Query("track")), Rooms: list(c.Query("room")), Day: c.Query("day")}
+	// Event-wide feeds stay small enough for Google Calendar (catalog.MaxEventFeed); the
+	// feeds of one track, room or session keep all the text.
+	f := catalog.Filter{Tracks: list(c.Query("track")), Rooms: list(c.Query("room")), Day: c.Query("day"), Bounded: true}
 	if err := checkFilter(snap, f); err != nil {
 		fail(c, r.log, err)
 		return

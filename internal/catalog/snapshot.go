@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,7 +43,10 @@ type Snapshot struct {
 	frabXML    *Body
 	filtered   sync.Map // filter key -> *Body, at most maxFiltered of them
 	nFiltered  atomic.Int32
-	items      map[string]*feed.Item // by session id: what feeds may carry
+	items      map[string]*feed.Item    // by session id: what feeds may carry
+	inputs     map[string]feed.Session  // by session id: what its item was rendered from
+	shortMu    sync.Mutex               // guards short
+	short      map[feed.Brevity]itemSet // shortened items, rendered when a feed needs them
 	keys       map[string]itemKey    // by session id: the inputs an item was rendered from
 	placed     map[string]placement  // by session id: when and on which track its item runs
 	order      []string              // ids of items by start time, then id
@@ -82,6 +86,7 @@ func Render(ev *agenda.Event, ledger agenda.Ledger, revision int, created time.T
 		Event: ev, Revision: revision, CreatedAt: created, Gen: generations.Add(1),
 		Ledger: ledger, BaseURL: strings.TrimRight(baseURL, "/"), Zone: ev.Zone(),
 		items: map[string]*feed.Item{}, keys: map[string]itemKey{}, placed: map[string]placement{},
+		inputs: map[string]feed.Session{}, short: map[feed.Brevity]itemSet{},
 	}
 	if prev != nil && prev.BaseURL != s.BaseURL {
 		prev = nil
@@ -89,7 +94,7 @@ func Render(ev *agenda.Event, ledger agenda.Ledger, revision int, created time.T
 	s.renderItems(now, prev)
 	s.header = feed.Header(feed.Calendar{Name: ev.Name, Description: ev.Description, URL: s.PageURL()})
 	s.personal = feed.Header(feed.Calendar{Name: ev.Name + " · My schedule", Description: ev.Description, URL: s.PageURL()})
-	s.Feed = s.assemble(s.header, s.order, feed.Options{AlarmMinutes: -1})
+	s.Feed = s.bounded(s.header, s.order, prev)
 	return s
 }
 
@@ -134,11 +139,13 @@ type itemKey struct {
 
 func (s *Snapshot) add(se agenda.Session, e agenda.Entry, cancelled bool, content uint64, prev *Snapshot) {
 	key := itemKey{content, e.Sequence, e.Modified.UnixMicro(), cancelled}
+	in := feed.Session{Session: se, Entry: e, Cancelled: cancelled, PageURL: s.SessionURL(se.ID), DetailsURL: s.SessionPage(se.ID)}
 	if old, ok := prev.reusable(se.ID, key); ok {
 		s.items[se.ID] = old
 	} else {
-		s.items[se.ID] = feed.Render(s.Event, feed.Session{Session: se, Entry: e, Cancelled: cancelled, PageURL: s.SessionURL(se.ID)})
+		s.items[se.ID] = feed.Render(s.Event, in)
 	}
+	s.inputs[se.ID] = in
 	s.keys[se.ID] = key
 	s.placed[se.ID] = placement{start: se.Start, track: se.TrackID, room: se.RoomID}
 }
@@ -191,6 +198,9 @@ func (s *Snapshot) Expired(now time.Time) bool {
 // PageURL is the hosted agenda page of the event.
 func (s *Snapshot) PageURL() string { return s.BaseURL + "/events/" + s.Event.Slug }
 
+// SessionPage is the session's own page.
+func (s *Snapshot) SessionPage(id string) string { return s.PageURL() + "/sessions/" + agenda.PathID(id) }
+
 // SessionURL is where a session is shown on the hosted agenda.
 func (s *Snapshot) SessionURL(id string) string { return s.PageURL() + "#session-" + agenda.PathID(id) }
 
@@ -203,6 +213,9 @@ type Filter struct {
 	Rooms  []string // room ids
 	Day    string   // YYYY-MM-DD in the event's zone
 	IDs    []string // session ids
+	// Bounded keeps the feed within MaxEventFeed bytes, shortening descriptions when the
+	// whole text would not fit: for event-wide feeds (calendar.ics, filtered or not).
+	Bounded bool
 }
 
 // maxFiltered bounds the filtered feeds a snapshot keeps: every track, day and session feed
@@ -214,7 +227,7 @@ const maxFiltered = 4096
 func (s *Snapshot) FilteredFeed(f Filter) *Body {
 	f.Tracks = slices.Compact(slices.Sorted(slices.Values(f.Tracks)))
 	f.Rooms = slices.Compact(slices.Sorted(slices.Values(f.Rooms)))
-	key := strings.Join(f.Tracks, ",") + "|" + strings.Join(f.Rooms, ",") + "|" + f.Day + "|" + strings.Join(f.IDs, ",")
+	key := strings.Join(f.Tracks, ",") + "|" + strings.Join(f.Rooms, ",") + "|" + f.Day + "|" + strings.Join(f.IDs, ",") + "|" + strconv.FormatBool(f.Bounded)
 	if b, ok := s.filtered.Load(key); ok {
 		return b.(*Body)
 	}
@@ -244,7 +257,58 @@ func (s *Snapshot) filteredFeed(f Filter) *Body {
 		ids = append(ids, id)
 	}
 	header := feed.Header(feed.Calendar{Name: s.filterName(f), Description: s.Event.Description, URL: s.PageURL()})
-	return s.assemble(header, ids, feed.Options{AlarmMinutes: -1})
+	if f.Bounded {
+		return s.bounded(header, ids, nil)
+	}
+	return s.assemble(header, ids, s.items, feed.Options{AlarmMinutes: -1})
+}
+
+// MaxEventFeed is the most an event-wide feed may weigh: Google Calendar is reported to
+// drop subscribed feeds over about 1 MB.
+const MaxEventFeed = 1_000_000
+
+// bounded assembles an event feed of ids that stays within MaxEventFeed: with all the
+// text when it fits, else at the first brevity level that fits (the shortest if none
+// does). Items that read the same as in prev keep prev's shortened bytes too.
+func (s *Snapshot) bounded(header []byte, ids []string, prev *Snapshot) *Body {
+	o := feed.Options{AlarmMinutes: -1}
+	b := s.assemble(header, ids, s.items, o)
+	for _, level := range feed.Brevities[1:] {
+		if len(b.Data) <= MaxEventFeed {
+			break
+		}
+		b = s.assemble(header, ids, s.shortened(level, prev), o)
+	}
+	return b
+}
+
+// itemSet is a rendering of every item of a snapshot, by session id.
+type itemSet map[string]*feed.Item
+
+// shortened returns every item rendered at level, rendering them the first time.
+func (s *Snapshot) shortened(level feed.Brevity, prev *Snapshot) itemSet {
+	s.shortMu.Lock()
+	defer s.shortMu.Unlock()
+	if set, ok := s.short[level]; ok {
+		return set
+	}
+	var old itemSet
+	if prev != nil {
+		prev.shortMu.Lock()
+		old = prev.short[level]
+		prev.shortMu.Unlock()
+	}
+	set := make(itemSet, len(s.items))
+	for id, in := range s.inputs {
+		if it, ok := old[id]; ok && prev.keys[id] == s.keys[id] {
+			set[id] = it
+			continue
+		}
+		in.Brevity = level
+		set[id] = feed.Render(s.Event, in)
+	}
+	s.short[level] = set
+	return set
 }
 
 func (s *Snapshot) filterName(f Filter) string {
@@ -297,17 +361,17 @@ func (s *Snapshot) PersonalFeed(ids []string, alarmMinutes int) *Body {
 		}
 	}
 	slices.SortFunc(chosen, s.byStart)
-	return s.assemble(s.personal, chosen, feed.Options{Busy: true, AlarmMinutes: alarmMinutes})
+	return s.assemble(s.personal, chosen, s.items, feed.Options{Busy: true, AlarmMinutes: alarmMinutes})
 }
 
-func (s *Snapshot) assemble(header []byte, ids []string, o feed.Options) *Body {
+func (s *Snapshot) assemble(header []byte, ids []string, set itemSet, o feed.Options) *Body {
 	items := make([]*feed.Item, len(ids))
 	modified := s.CreatedAt
 	if len(ids) > 0 {
 		modified = time.Time{}
 	}
 	for i, id := range ids {
-		items[i] = s.items[id]
+		items[i] = set[id]
 		if m := s.Ledger[id].Modified; m.After(modified) {
 			modified = m
 		}

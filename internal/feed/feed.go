@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	ics "github.com/arran4/golang-ical"
 
@@ -141,7 +142,33 @@ type Session struct {
 	Entry     agenda.Entry
 	Cancelled bool   // removed from the agenda, unscheduled, or marked cancelled
 	PageURL   string // where the session is shown on the hosted agenda
+	// Brevity shortens the description for feeds that must stay small (Full: all of it).
+	Brevity Brevity
+	// DetailsURL is the session's own page, which a shortened description links to.
+	DetailsURL string
 }
+
+// Brevity is how much of a session's text its VEVENT carries. Google Calendar is reported
+// to drop subscribed feeds over about 1 MB, so an event-wide feed of a big event carries
+// shorter descriptions, each ending with a link to the session's page (and no URL
+// property, which would only weigh).
+type Brevity int
+
+// The brevity levels, from all the text to the least that still says who and where.
+const (
+	Full     Brevity = iota
+	Short            // the abstract cut to about 300 characters
+	Shorter          // to about 150
+	Shortest         // to about 60
+	Minimal          // no abstract: speakers, join link and the page; track and room are in CATEGORIES and LOCATION
+)
+
+// Brevities lists the levels in the order to try them.
+var Brevities = []Brevity{Full, Short, Shorter, Shortest, Minimal}
+
+// abstractCut is how many characters of the abstract each level keeps; -1 is all.
+var abstractCut = map[Brevity]int{Full: -1, Short: 300, Shorter: 150, Shortest: 60, Minimal: 0}
+
 
 // Render renders one session's VEVENT body for the event.
 func Render(ev *agenda.Event, in Session) *Item {
@@ -168,11 +195,13 @@ func Render(ev *agenda.Event, in Session) *Item {
 		e.AddProperty(ics.ComponentProperty("CONFERENCE"), join,
 			ics.WithValue(string(ics.ValueDataTypeUri)), &ics.KeyValues{Key: "FEATURE", Value: []string{"VIDEO"}})
 	}
-	e.SetDescription(Text(description(ev, s, join, in.PageURL)))
+	e.SetDescription(Text(description(ev, in, join)))
 	if t, ok := ev.Track(s.TrackID); ok {
 		e.AddCategory(Text(t.Name))
 	}
-	if in.PageURL != "" {
+	// A shortened description ends with a link to the session's page: a second URL would
+	// only weigh.
+	if in.PageURL != "" && in.Brevity == Full {
 		e.SetURL(in.PageURL)
 	}
 	if in.Cancelled {
@@ -186,7 +215,8 @@ func Render(ev *agenda.Event, in Session) *Item {
 	return &Item{Body: body, Sum: sha256.Sum256(body), Cancelled: in.Cancelled}
 }
 
-func description(ev *agenda.Event, s agenda.Session, join, page string) string {
+func description(ev *agenda.Event, in Session, join string) string {
+	s := in.Session
 	var b strings.Builder
 	if s.Status == agenda.StatusCancelled {
 		b.WriteString("This session is cancelled.\n\n")
@@ -194,30 +224,59 @@ func description(ev *agenda.Event, s agenda.Session, join, page string) string {
 	for _, id := range s.SpeakerIDs {
 		sp, _ := ev.Speaker(id)
 		b.WriteString(sp.Name)
-		if sp.Title != "" {
+		if sp.Title != "" && in.Brevity < Minimal {
 			b.WriteString(" — " + sp.Title)
 		}
 		b.WriteString("\n")
 	}
-	if t, ok := ev.Track(s.TrackID); ok {
-		b.WriteString("Track: " + t.Name + "\n")
-	}
-	if room := ev.RoomName(s); room != "" {
-		b.WriteString("Room: " + room + "\n")
+	if in.Brevity < Minimal {
+		if t, ok := ev.Track(s.TrackID); ok {
+			b.WriteString("Track: " + t.Name + "\n")
+		}
+		if room := ev.RoomName(s); room != "" {
+			b.WriteString("Room: " + room + "\n")
+		}
 	}
 	if b.Len() > 0 {
 		b.WriteString("\n")
 	}
-	if s.Abstract != "" {
-		b.WriteString(s.Abstract + "\n\n")
+	abstract, cut := shorten(s.Abstract, abstractCut[in.Brevity])
+	if abstract != "" {
+		b.WriteString(abstract + "\n\n")
 	}
 	if join != "" {
 		b.WriteString("Join: " + join + "\n")
 	}
-	if page != "" {
-		b.WriteString("Agenda: " + page + "\n")
+	switch {
+	case in.Brevity != Full && in.DetailsURL != "" && (cut || in.Brevity == Minimal):
+		b.WriteString("More: " + in.DetailsURL + "\n")
+	case in.Brevity == Full && in.PageURL != "":
+		b.WriteString("Agenda: " + in.PageURL + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// shorten cuts text to about n characters at a word, marking the cut with "…"; n < 0
+// keeps all of it. It reports whether anything was cut.
+func shorten(text string, n int) (string, bool) {
+	if n < 0 || utf8.RuneCountInString(text) <= n {
+		return text, false
+	}
+	if n == 0 {
+		return "", text != ""
+	}
+	cut := 0
+	for i := range text {
+		if cut == n {
+			text = text[:i]
+			break
+		}
+		cut++
+	}
+	if i := strings.LastIndexAny(text, " \n"); i > n/2 {
+		text = text[:i]
+	}
+	return strings.TrimRight(text, " \n.,;:") + "…", true
 }
 
 // Summary is a session's SUMMARY: a cancelled session says so in its title too, for

@@ -43,7 +43,7 @@ func Event(o Options) *agenda.Event {
 		ev.Tracks = append(ev.Tracks, agenda.Track{ID: fmt.Sprintf("track-%d", t+1), Name: fmt.Sprintf("Track %d: systems, latency; tails", t+1)})
 	}
 	for r := range o.Rooms {
-		ev.Rooms = append(ev.Rooms, agenda.Room{ID: fmt.Sprintf("room-%d", r+1), Name: fmt.Sprintf("Hall %c", 'A'+r%26), Capacity: 100 * (r + 1)})
+		ev.Rooms = append(ev.Rooms, agenda.Room{ID: fmt.Sprintf("room-%d", r+1), Name: fmt.Sprintf("Hall %d", r+1), Capacity: 100 * (r + 1)})
 	}
 	perDay := (o.Sessions + o.Days - 1) / o.Days
 	for i := range o.Sessions {
