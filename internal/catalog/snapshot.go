@@ -47,11 +47,11 @@ type Snapshot struct {
 	inputs     map[string]feed.Session  // by session id: what its item was rendered from
 	shortMu    sync.Mutex               // guards short
 	short      map[feed.Brevity]itemSet // shortened items, rendered when a feed needs them
-	keys       map[string]itemKey    // by session id: the inputs an item was rendered from
-	placed     map[string]placement  // by session id: when and on which track its item runs
-	order      []string              // ids of items by start time, then id
-	header     []byte                // event feed header
-	personal   []byte                // personal feed header
+	keys       map[string]itemKey       // by session id: the inputs an item was rendered from
+	placed     map[string]placement     // by session id: when and on which track its item runs
+	order      []string                 // ids of items by start time, then id
+	header     []byte                   // event feed header
+	personal   []byte                   // personal feed header
 	nextExpiry time.Time
 }
 
@@ -199,7 +199,9 @@ func (s *Snapshot) Expired(now time.Time) bool {
 func (s *Snapshot) PageURL() string { return s.BaseURL + "/events/" + s.Event.Slug }
 
 // SessionPage is the session's own page.
-func (s *Snapshot) SessionPage(id string) string { return s.PageURL() + "/sessions/" + agenda.PathID(id) }
+func (s *Snapshot) SessionPage(id string) string {
+	return s.PageURL() + "/sessions/" + agenda.PathID(id)
+}
 
 // SessionURL is where a session is shown on the hosted agenda.
 func (s *Snapshot) SessionURL(id string) string { return s.PageURL() + "#session-" + agenda.PathID(id) }

@@ -169,7 +169,6 @@ var Brevities = []Brevity{Full, Short, Shorter, Shortest, Minimal}
 // abstractCut is how many characters of the abstract each level keeps; -1 is all.
 var abstractCut = map[Brevity]int{Full: -1, Short: 300, Shorter: 150, Shortest: 60, Minimal: 0}
 
-
 // Render renders one session's VEVENT body for the event.
 func Render(ev *agenda.Event, in Session) *Item {
 	s := in.Session

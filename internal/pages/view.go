@@ -105,8 +105,12 @@ func newSpeakerView(s *catalog.Snapshot, sp agenda.Speaker) speakerView {
 }
 
 // sessionURL and speakerURL are the hosted pages of one session and one speaker.
-func sessionURL(s *catalog.Snapshot, id string) string { return s.PageURL() + "/sessions/" + agenda.PathID(id) }
-func speakerURL(s *catalog.Snapshot, id string) string { return s.PageURL() + "/speakers/" + agenda.PathID(id) }
+func sessionURL(s *catalog.Snapshot, id string) string {
+	return s.PageURL() + "/sessions/" + agenda.PathID(id)
+}
+func speakerURL(s *catalog.Snapshot, id string) string {
+	return s.PageURL() + "/speakers/" + agenda.PathID(id)
+}
 
 // days lays the scheduled sessions out by day and time slot, in the event's zone. Every day
 // of the event appears, even before its sessions are announced.
