@@ -47,7 +47,7 @@ func sessionID(t *testing.T, file, title string) string {
 }
 
 type vevent struct {
-	seq, status, start, summary string
+	seq, status, start, summary, location string
 }
 
 // feedEvents fetches a feed and returns its VEVENTs by UID, after the byte-level and
@@ -59,7 +59,7 @@ func (e *env) feedEvents(path string) map[string]vevent {
 	out := map[string]vevent{}
 	for uid, c := range feedtest.Events(e.t, feedtest.Check(e.t, w.Body.Bytes())) {
 		out[uid] = vevent{seq: feedtest.Text(c, "SEQUENCE"), status: feedtest.Text(c, "STATUS"),
-			start: feedtest.Text(c, "DTSTART"), summary: feedtest.Text(c, "SUMMARY")}
+			start: feedtest.Text(c, "DTSTART"), summary: feedtest.Text(c, "SUMMARY"), location: feedtest.Text(c, "LOCATION")}
 	}
 	return out
 }
@@ -236,4 +236,60 @@ func TestAdminImportFromURLAndDelete(t *testing.T) {
 	want(t, e.do("GET", "/api/v1/events/tls25", ""), http.StatusNotFound)
 	want(t, e.admin("DELETE", "/events/tls25", ""), http.StatusNotFound)
 	want(t, e.admin("GET", "/events/tls25/revisions", ""), http.StatusNotFound)
+}
+
+// A re-import that moves one session to another room: SEQUENCE goes up on exactly that
+// session, its LOCATION is the new room, the answer and the revision's diff say so, and
+// the room's feed and ?room= filter follow.
+func TestRoomMove(t *testing.T) {
+	e := newAdminEnv(t)
+	doc := func(room2 string) string {
+		ev := func(guid, at, room, title string) string {
+			return `<room name="` + room + `"><event guid="` + guid + `" id="1"><date>2025-02-01T` + at + `:00+01:00</date><duration>00:30</duration>` +
+				`<room>` + room + `</room><title>` + title + `</title><track>Go</track><persons><person id="7">Ann</person></persons></event></room>`
+		}
+		return `<?xml version="1.0"?><schedule><version>1</version><conference><title>Rooms</title><start>2025-02-01</start><end>2025-02-01</end>` +
+			`<time_zone_name>Europe/Brussels</time_zone_name></conference><day date="2025-02-01" index="1">` +
+			ev("g1", "10:00", "H.1301", "One") + ev("g2", "11:00", room2, "Two") + ev("g3", "12:00", "H.1301", "Three") + `</day></schedule>`
+	}
+	want(t, e.admin("PUT", "/events/rooms?format=frab-xml", doc("H.1302")), http.StatusCreated)
+	before := e.feedEvents("/events/rooms/calendar.ics")
+	w := e.admin("PUT", "/events/rooms?format=frab-xml", doc("K.4.601"))
+	want(t, w, http.StatusOK)
+	if !strings.Contains(w.Body.String(), `“Two” moved to room K.4.601`) {
+		t.Errorf("the answer does not say where it moved: %s", w.Body)
+	}
+	after := e.feedEvents("/events/rooms/calendar.ics")
+	for _, id := range []string{"g1", "g2", "g3"} {
+		uid := agenda.UID("rooms", id)
+		wantSeq, wantRoom := "0", "H.1301"
+		if id == "g2" {
+			wantSeq, wantRoom = "1", "K.4.601"
+		}
+		if after[uid].seq != wantSeq || after[uid].location != wantRoom || before[uid].seq != "0" {
+			t.Errorf("%s: SEQUENCE %s → %s, LOCATION %q; want SEQUENCE %s in %s", id, before[uid].seq, after[uid].seq, after[uid].location, wantSeq, wantRoom)
+		}
+	}
+	diff := e.admin("GET", "/events/rooms/revisions/2", "").Body.String()
+	if !strings.Contains(diff, `"roomId":{"from":"h-1302","to":"k-4-601"}`) || !strings.Contains(diff, `"roomsChanged":true`) {
+		t.Errorf("revision diff: %s", diff)
+	}
+	var js struct{ Rooms []struct{ ID, Name string } }
+	json.Unmarshal(e.do("GET", "/api/v1/events/rooms", "").Body.Bytes(), &js)
+	var k4 string
+	for _, r := range js.Rooms {
+		if r.Name == "K.4.601" {
+			k4 = r.ID
+		}
+	}
+	if k4 == "" {
+		t.Fatalf("the JSON API's rooms: %+v", js.Rooms)
+	}
+	if got := e.feedEvents("/events/rooms/rooms/" + k4 + ".ics"); len(got) != 1 || got[agenda.UID("rooms", "g2")].location != "K.4.601" {
+		t.Errorf("room feed: %+v", got)
+	}
+	if got := e.feedEvents("/events/rooms/calendar.ics?room=" + k4); len(got) != 1 {
+		t.Errorf("?room= feed: %+v", got)
+	}
+	want(t, e.do("GET", "/events/rooms/calendar.ics?room=nowhere", ""), http.StatusNotFound)
 }

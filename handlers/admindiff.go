@@ -12,6 +12,7 @@ import (
 type diffJSON struct {
 	Event         map[string]change `json:"event"`
 	TracksChanged bool              `json:"tracksChanged"`
+	RoomsChanged  bool              `json:"roomsChanged"`
 	Sessions      struct {
 		Added     []sessionRef    `json:"added"`
 		Changed   []changedRecord `json:"changed"`
@@ -53,7 +54,7 @@ func newDiffJSON(prev, next *agenda.Event) diffJSON {
 	d := agenda.Compare(prev, next)
 	loc := next.Zone()
 	var out diffJSON
-	out.TracksChanged = d.TracksChanged
+	out.TracksChanged, out.RoomsChanged = d.TracksChanged, d.RoomsChanged
 	out.Event = fieldChanges(formats.NewDocument(prev), formats.NewDocument(next), d.Event)
 	session := func(ev *agenda.Event, id string) sessionRef {
 		s, _ := ev.Session(id)
