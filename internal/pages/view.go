@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ type agendaView struct {
 	APIURL    string
 	Subscribe feed.Subscribe
 	Tracks    []trackView
+	Rooms     []trackView // the same: a name and its feed
 	Days      []dayView
 	TBA       []sessionView
 	Speakers  []speakerView
@@ -44,6 +46,7 @@ type slotView struct {
 
 type sessionView struct {
 	ID, Title, Kind, Track string
+	Room                   string
 	PageURL                string
 	When, StartISO         string // "Wednesday, October 23 · 08:30–09:00 PDT"; "" when TBA
 	Abstract               string
@@ -81,6 +84,10 @@ func newAgendaView(s *catalog.Snapshot) agendaView {
 	for _, t := range ev.Tracks {
 		u := s.PageURL() + "/tracks/" + agenda.PathID(t.ID) + ".ics"
 		v.Tracks = append(v.Tracks, trackView{ID: t.ID, Name: t.Name, FeedURL: u, WebcalURL: feed.SubscribeLinks(u, "").WebcalURL})
+	}
+	for _, r := range ev.Rooms {
+		u := s.PageURL() + "/rooms/" + agenda.PathID(r.ID) + ".ics"
+		v.Rooms = append(v.Rooms, trackView{ID: r.ID, Name: r.Name, FeedURL: u, WebcalURL: feed.SubscribeLinks(u, "").WebcalURL})
 	}
 	v.Days = days(s, loc)
 	for _, se := range ev.Sessions {
@@ -165,6 +172,7 @@ func newSessionView(s *catalog.Snapshot, se agenda.Session) sessionView {
 	if t, ok := ev.Track(se.TrackID); ok {
 		v.Track = t.Name
 	}
+	v.Room = ev.RoomName(se)
 	var names []string
 	for _, id := range se.SpeakerIDs {
 		sp, _ := ev.Speaker(id)
@@ -178,7 +186,7 @@ func newSessionView(s *catalog.Snapshot, se agenda.Session) sessionView {
 			details += "\n\nJoin: " + v.JoinURL
 		}
 		details += "\nAgenda: " + s.SessionURL(se.ID)
-		v.Add = feed.AddLinks(ev.Name+": "+se.Title, strings.TrimSpace(details), v.JoinURL, se.Start, se.End)
+		v.Add = feed.AddLinks(ev.Name+": "+se.Title, strings.TrimSpace(details), cmp.Or(v.Room, v.JoinURL), se.Start, se.End)
 	}
 	return v
 }

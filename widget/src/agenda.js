@@ -1,4 +1,4 @@
-// <confcal-agenda event="…" [track] [day] [time-zone] [locale] [theme]>: the whole agenda
+// <confcal-agenda event="…" [track] [room] [day] [time-zone] [locale] [theme]>: the whole agenda
 // by day and time slot, parallel tracks side by side, with filters, a search, a switch
 // between the visitor's and the event's time zone, stars and the subscribe panel.
 import { Base } from './base.js'
@@ -11,7 +11,7 @@ import { panel, notice } from './panel.js'
 
 export class Agenda extends Base {
   static get attrs() {
-    return ['track', 'day', 'heading']
+    return ['track', 'room', 'day', 'heading']
   }
 
   get zone() {
@@ -23,7 +23,7 @@ export class Agenda extends Base {
     this.items = new Map()
     refresh(ev.slug)
     trackStars(this, () => this.count())
-    this.q = this.q || { track: this.track, day: this.day, text: '' }
+    this.q = this.q || { track: this.track, room: this.room, day: this.day, text: '' }
     const zone = this.zone
     const first = data.sessions.find((s) => s.startMs >= 0)
     // "Pacific Daylight Time (PDT)": browsers name some zones by old ids (Asia/Calcutta).
@@ -109,8 +109,9 @@ export class Agenda extends Base {
 
   item(s, data) {
     const li = sessionItem(this, s, { abstract: true })
-    li.dataset.search = [s.title, s.abstract, s.track && s.track.name, s.speakers.map((p) => p.name + ' ' + (p.title || '')).join(' ')].join(' ').toLowerCase()
+    li.dataset.search = [s.title, s.abstract, s.track && s.track.name, s.room && s.room.name, s.speakers.map((p) => p.name + ' ' + (p.title || '')).join(' ')].join(' ').toLowerCase()
     li.dataset.track = s.trackId || ''
+    li.dataset.room = s.roomId || ''
     li.dataset.eday = s.startMs >= 0 ? dayKey(s.startMs, data.event.timeZone) : ''
     return li
   }
@@ -126,7 +127,8 @@ export class Agenda extends Base {
       h('option', { value: '', text: all }),
       options.map(([v, t]) => h('option', { value: v, text: t, selected: this.q[name] === v })))
     return h('div', { class: 'bar', part: 'filters', role: 'search' },
-      h('label', null, 'Track', select('track', 'All tracks', [...data.tracks.values()].map((t) => [t.id, t.name]))),
+      data.tracks.size > 0 && h('label', null, 'Track', select('track', 'All tracks', [...data.tracks.values()].map((t) => [t.id, t.name]))),
+      data.rooms.size > 0 && h('label', null, 'Room', select('room', 'All rooms', [...data.rooms.values()].map((r) => [r.id, r.name]))),
       days.length > 1 && h('label', null, 'Day', select('day', 'All days', days.map((k) => [k, label(k)]))),
       h('label', null, 'Search', h('input', { type: 'search', value: this.q.text, placeholder: 'Title, speaker, topic',
         oninput: (e) => { this.q.text = e.target.value.trim().toLowerCase(); this.apply() } })))
@@ -134,11 +136,11 @@ export class Agenda extends Base {
 
   /** apply hides what the filters leave out, without rebuilding anything. */
   apply() {
-    const { track, day, text } = this.q
+    const { track, room, day, text } = this.q
     let shown = 0
     for (const { li } of this.items.values()) {
       const d = li.dataset
-      const ok = (!track || d.track === track) && (!day || d.eday === day) && (!text || d.search.includes(text))
+      const ok = (!track || d.track === track) && (!room || d.room === room) && (!day || d.eday === day) && (!text || d.search.includes(text))
       li.hidden = !ok
       if (ok) shown++
     }
@@ -163,7 +165,7 @@ export class Agenda extends Base {
   }
 
   attributeChangedCallback(name, old, now) {
-    if ((name === 'track' || name === 'day') && this.q) this.q[name] = now || ''
+    if ((name === 'track' || name === 'room' || name === 'day') && this.q) this.q[name] = now || ''
     super.attributeChangedCallback(name, old, now)
   }
 }

@@ -53,14 +53,16 @@ export function loadEvent(slug) {
 
 /**
  * @typedef {{id: string, title: string, abstract?: string, kind?: string, trackId?: string,
- *   speakerIds: string[], start: string|null, end: string|null, status?: string,
- *   startMs: number, endMs: number, track?: any, speakers: any[]}} Session
- * @typedef {{event: any, sessions: Session[], byId: Map<string, Session>,
- *   speakers: Map<string, any>, tracks: Map<string, any>, talks: Map<string, Session[]>}} EventData
+ *   roomId?: string, speakerIds: string[], start: string|null, end: string|null, status?: string,
+ *   startMs: number, endMs: number, track?: any, room?: any, speakers: any[]}} Session
+ * @typedef {{event: any, sessions: Session[], byId: Map<string, Session>, speakers: Map<string, any>,
+ *   tracks: Map<string, any>, rooms: Map<string, any>, talks: Map<string, Session[]>}} EventData
  */
 function index(ev) {
   const tracks = new Map()
   for (const t of ev.tracks || []) tracks.set(t.id, t)
+  const rooms = new Map()
+  for (const r of ev.rooms || []) rooms.set(r.id, r)
   const speakers = new Map()
   for (const s of ev.speakers || []) speakers.set(s.id, s)
   const talks = new Map()
@@ -70,6 +72,7 @@ function index(ev) {
       startMs: s.start ? Date.parse(s.start) : NaN,
       endMs: s.end ? Date.parse(s.end) : NaN,
       track: tracks.get(s.trackId),
+      room: rooms.get(s.roomId),
       speakers: (s.speakerIds || []).map((id) => speakers.get(id)).filter(Boolean),
     }
     for (const sp of o.speakers) {
@@ -78,10 +81,12 @@ function index(ev) {
     }
     return o
   })
-  // Scheduled sessions by start, then track order; TBA ones last.
+  // Scheduled sessions by start, then room order, then track order; TBA ones last.
   const order = [...tracks.keys()]
-  sessions.sort((a, b) => (a.startMs || Infinity) - (b.startMs || Infinity) || order.indexOf(a.trackId) - order.indexOf(b.trackId))
+  const places = [...rooms.keys()]
+  sessions.sort((a, b) => (a.startMs || Infinity) - (b.startMs || Infinity) ||
+    places.indexOf(a.roomId) - places.indexOf(b.roomId) || order.indexOf(a.trackId) - order.indexOf(b.trackId))
   const byId = new Map()
   for (const s of sessions) byId.set(s.id, s)
-  return { event: ev, sessions, byId, speakers, tracks, talks }
+  return { event: ev, sessions, byId, speakers, tracks, rooms, talks }
 }

@@ -33,7 +33,6 @@ export function speakerLine(s) {
  * heading tag; opts.time adds the time range; opts.abstract adds the abstract.
  */
 export function sessionItem(el, s, opts) {
-  const T = performance.now()
   const ev = el.data.event
   const cancelled = s.status === 'cancelled'
   const starred = stars(ev.slug).has(s.id)
@@ -47,9 +46,8 @@ export function sessionItem(el, s, opts) {
     },
   })
   const warn = h('p', { class: 'warn', hidden: true })
-  const meta = [s.kind, s.track && s.track.name, cancelled && 'Cancelled'].filter(Boolean).join(' · ')
+  const meta = [s.kind, s.track && s.track.name, s.room && s.room.name, cancelled && 'Cancelled'].filter(Boolean).join(' · ')
   const ics = s.startMs >= 0 && !cancelled ? apiOrigin() + '/events/' + encodeURIComponent(ev.slug) + '/sessions/' + encodeURIComponent(s.id) + '.ics' : ''
-  window.__pre = (window.__pre || 0) + performance.now() - T
   const li = h('li', { class: 's' + (starred ? ' on' : '') + (cancelled ? ' x' : ''), part: 'session', 'data-id': s.id },
     h('p', { class: 'meta', part: 'meta', text: meta }),
     h(opts.heading || 'h5', { part: 'title', text: s.title }),
