@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,4 +84,24 @@ func publishBundled(t *testing.T, st Writer) string {
 	ev := mustBundled(t)
 	publish(t, st, ev, t1)
 	return ev.Slug
+}
+
+// A removed session stays in feeds as cancelled, and says so in its SUMMARY and
+// description even when its speaker left the agenda with it.
+func TestTombstoneSaysCancelled(t *testing.T) {
+	st := openStore(t)
+	ev := mustBundled(t)
+	publish(t, st, ev, t1)
+	gone := ev.Sessions[0]
+	next := mustBundled(t)
+	next.Sessions = next.Sessions[1:]
+	next.Speakers = slices.DeleteFunc(next.Speakers, func(s agenda.Speaker) bool { return slices.Contains(gone.SpeakerIDs, s.ID) })
+	publish(t, st, next, t2)
+	e := feedtest.Events(t, feedtest.Check(t, latestSnapshot(t, st, ev.Slug, t2).Feed.Data))[agenda.UID(ev.Slug, gone.ID)]
+	if got := feedtest.Text(e, "SUMMARY"); got != "Cancelled: "+gone.Title {
+		t.Errorf("SUMMARY %q", got)
+	}
+	if d := feedtest.Text(e, "DESCRIPTION"); !strings.HasPrefix(d, "This session is cancelled.\n\nTrack: ") {
+		t.Errorf("DESCRIPTION %q", d)
+	}
 }

@@ -217,11 +217,14 @@ func Render(ev *agenda.Event, in Session) *Item {
 func description(ev *agenda.Event, in Session, join string) string {
 	s := in.Session
 	var b strings.Builder
-	if s.Status == agenda.StatusCancelled {
+	if in.Cancelled {
 		b.WriteString("This session is cancelled.\n\n")
 	}
 	for _, id := range s.SpeakerIDs {
-		sp, _ := ev.Speaker(id)
+		sp, ok := ev.Speaker(id)
+		if !ok {
+			continue // a removed session's speaker may have left the agenda with it
+		}
 		b.WriteString(sp.Name)
 		if sp.Title != "" && in.Brevity < Minimal {
 			b.WriteString(" — " + sp.Title)
