@@ -18,6 +18,7 @@ import (
 
 type frabConference struct {
 	Title, Start, End, TimeZone, URL string
+	Location                         string     // venue and city (schedule.xml)
 	Tracks                           []string   // every track, also those without sessions yet
 	Rooms                            []frabRoom // the conference's rooms in order, if it lists them
 }
@@ -66,7 +67,7 @@ func RoomGUID(event, room string) string {
 // whose export guid it is (confcal's own export coming back); persons likewise take their
 // code, guid or id. Rooms and tracks are known by name.
 func fromFrab(conf frabConference, events []frabEvent, src *source, o Options) (*agenda.Event, agenda.Problems, error) {
-	ev := &agenda.Event{Slug: o.Slug, Name: strings.TrimSpace(conf.Title), Website: conf.URL,
+	ev := &agenda.Event{Slug: o.Slug, Name: strings.TrimSpace(conf.Title), Website: conf.URL, Location: conf.Location,
 		TimeZone: frabZone(conf, events, src, o), StartDate: dateOnly(conf.Start), EndDate: dateOnly(conf.End)}
 	b := &frabBuilder{ev: ev, src: src, sessionIDs: map[string]string{}, speakerIDs: map[string]string{},
 		seen: map[string]bool{}, sessions: ids{}, speakers: ids{}}

@@ -42,6 +42,8 @@ type fxConference struct {
 	Start        string `xml:"start"`
 	End          string `xml:"end"`
 	TimeZoneName string `xml:"time_zone_name"`
+	Venue        string `xml:"venue"`
+	City         string `xml:"city"`
 }
 
 // readFrabXML walks the document's tokens so that every problem can name the line of the
@@ -89,7 +91,8 @@ func readFrabXML(data []byte, o Options) (*agenda.Event, agenda.Problems, error)
 		return nil, nil, &agenda.ValidationError{Problems: []agenda.Problem{{Message: "no <schedule> element: not a frab schedule.xml"}}}
 	}
 	// base_url is the frab instance's address, not the event's website.
-	c := frabConference{Title: conf.Title, Start: conf.Start, End: conf.End, TimeZone: strings.TrimSpace(conf.TimeZoneName)}
+	c := frabConference{Title: conf.Title, Start: conf.Start, End: conf.End, TimeZone: strings.TrimSpace(conf.TimeZoneName),
+		Location: joinNonEmpty(", ", conf.Venue, conf.City)}
 	return fromFrab(c, events, src, o)
 }
 
@@ -111,6 +114,17 @@ func fxEventOf(e fxEvent, line int, dayDate, room, roomSlug string) frabEvent {
 		fe.Persons = append(fe.Persons, frabPerson{at: fmt.Sprintf("%s <person> #%d", at, j+1), Code: p.Code, GUID: p.GUID, ID: p.ID, Name: p.Name})
 	}
 	return fe
+}
+
+// joinNonEmpty joins the parts that are not blank.
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
 }
 
 func attr(e xml.StartElement, name string) string {
