@@ -293,3 +293,37 @@ func TestRoomMove(t *testing.T) {
 	}
 	want(t, e.do("GET", "/events/rooms/calendar.ics?room=nowhere", ""), http.StatusNotFound)
 }
+
+// The admin API answers with the document's warnings, located; an unchanged document
+// (204, no body) counts them in X-Confcal-Warnings. A document with many problems lists
+// the first 50 and says how many.
+func TestAdminWarningsAndManyProblems(t *testing.T) {
+	e := newAdminEnv(t)
+	doc := `<?xml version="1.0"?>
+<schedule><version>1</version><conference><title>Q</title><start>2025-02-01</start><end>2025-02-01</end>
+<time_zone_name>Europe/Brussels</time_zone_name></conference><day date="2025-02-01" index="1"><room name="K">
+<event guid="g1" id="1"><date>2025-02-01T10:00:00+01:00</date><duration>00:30</duration><room>K</room><title>One</title>
+<track>Go</track><persons><person id="7">Ann</person><person id="7">Ann</person></persons></event></room></day></schedule>`
+	w := e.admin("PUT", "/events/q", doc)
+	want(t, w, http.StatusCreated)
+	var res struct {
+		Warnings []struct{ Field, Message string }
+	}
+	json.Unmarshal(w.Body.Bytes(), &res)
+	if len(res.Warnings) != 1 || res.Warnings[0].Field != `line 4 <event guid="g1"> <persons>` || !strings.Contains(res.Warnings[0].Message, "listed twice") {
+		t.Errorf("warnings: %s", w.Body)
+	}
+	w = e.admin("PUT", "/events/q", doc)
+	want(t, w, http.StatusNoContent)
+	if w.Header().Get("X-Confcal-Warnings") != "1" {
+		t.Errorf("X-Confcal-Warnings = %q", w.Header().Get("X-Confcal-Warnings"))
+	}
+	// 120 events without a date, all of one guid: 120 dates and 119 duplicates.
+	many := strings.Repeat(`<event guid="x" id="1"><date>later</date><duration>00:30</duration><title>T</title></event>`, 120)
+	w = e.admin("PUT", "/events/q", strings.Replace(doc, `<event guid="g1"`, many+`<event guid="g1"`, 1))
+	want(t, w, http.StatusUnprocessableEntity)
+	bad := decodeJSON[apiError](t, w)
+	if len(bad.Error.Fields) != agenda.MaxShown || !strings.Contains(bad.Error.Message, "has 239 problems; the first 50 are listed") {
+		t.Errorf("%d fields, message %q", len(bad.Error.Fields), bad.Error.Message)
+	}
+}

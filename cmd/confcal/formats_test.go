@@ -248,3 +248,37 @@ func TestGracefulShutdownDrains(t *testing.T) {
 		t.Error("still serving after shutdown")
 	}
 }
+
+// What an import changes to accept a real export is said at every gate: check, a dry run
+// and the import itself, each warning with its line.
+func TestWarningsAtEveryGate(t *testing.T) {
+	doc := filepath.Join(t.TempDir(), "schedule.xml")
+	os.WriteFile(doc, []byte(`<?xml version="1.0"?>
+<schedule><version>1</version>
+<conference><title>Q</title><start>2025-02-01</start><end>2025-02-01</end></conference>
+<day date="2025-02-01" index="1"><room name="K.4.601">
+<event guid="g1" id="1"><date>2025-02-01T10:00:00+01:00</date><duration>00:30</duration><room>K.4.601</room><title>One</title>
+<abstract>&lt;p&gt;In &lt;b&gt;HTML&lt;/b&gt;&lt;/p&gt;</abstract><track>Go</track><persons><person id="7">Ann</person><person id="7">Ann</person></persons></event>
+</room></day></schedule>`), 0o644)
+	vars := map[string]string{"CONFCAL_DATA_DIR": t.TempDir()}
+	_, errOut, err := runCmd(t, vars, "check", "--event", "q", doc)
+	if err == nil || !strings.Contains(errOut, "timeZone: the document names no time zone (no time_zone_name; its times are at UTC+01:00): give the event's") {
+		t.Errorf("check without a zone: %v\n%s", err, errOut)
+	}
+	for _, args := range [][]string{
+		{"check", "--event", "q", "--time-zone", "Europe/Brussels", doc},
+		{"import", "--event", "q", "--time-zone", "Europe/Brussels", "--dry-run", doc},
+		{"import", "--event", "q", "--time-zone", "Europe/Brussels", doc},
+	} {
+		out, errOut, err := runCmd(t, vars, args...)
+		for _, want := range []string{
+			"warning: timeZone: the document names no time zone (time_zone_name); Europe/Brussels, as given, is used",
+			`warning: line 5 <event guid="g1"> <abstract>: HTML became plain text in 1 text`,
+			`warning: line 5 <event guid="g1"> <persons>: speaker "7" is listed twice on the session: kept once`,
+		} {
+			if err != nil || !strings.Contains(errOut, want) {
+				t.Errorf("%s: lacks %q (%v):\n%s%s", args[0], want, err, out, errOut)
+			}
+		}
+	}
+}

@@ -101,9 +101,10 @@ func TestSyncFollowsTheSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	refreshes := 0
+	var logs strings.Builder
 	s := &sync.Syncer{Sources: []sync.Source{spec}, Fetcher: &importer.Fetcher{}, Store: st,
 		Refresh: func(context.Context) error { refreshes++; return nil },
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now}
+		Log:     slog.New(slog.NewTextHandler(&logs, nil)), Now: time.Now}
 	status := func() sync.Status { return s.Statuses()[0] }
 
 	if status().Result != "pending" {
@@ -133,11 +134,16 @@ func TestSyncFollowsTheSource(t *testing.T) {
 	if st := status(); st.Result != "failed" || !strings.Contains(st.Error, "503") || st.Failures != 2 {
 		t.Errorf("source down: %+v", st)
 	}
-	// Back with the second wave: applied.
-	src.set(sample(t, "sessionize-all-v2.json"), false)
+	// Back with the second wave, one description in HTML: applied, and the warning is in
+	// the status and the log.
+	src.set([]byte(strings.Replace(string(sample(t, "sessionize-all-v2.json")), `"description": "`, `"description": "<p>Now in HTML</p>`, 1)), false)
 	s.Check(ctx, spec)
-	if st := status(); st.Result != "changed" || st.Revision != 2 || st.Failures != 0 || st.Error != "" {
+	if st := status(); st.Result != "changed" || st.Revision != 2 || st.Failures != 0 || st.Error != "" ||
+		len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "HTML became plain text in 1 text") {
 		t.Errorf("second wave: %+v", st)
+	}
+	if !strings.Contains(logs.String(), "sync: document warning") {
+		t.Errorf("the log has no warning:\n%s", logs.String())
 	}
 	ev, _, _ := catalog.Current(ctx, st, "tls25")
 	if ev == nil || len(ev.Speakers) != 63 {
