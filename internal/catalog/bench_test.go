@@ -96,3 +96,32 @@ func BenchmarkPersonalFeed10(b *testing.B) {
 }
 
 func syncOnce() (o sync.Once) { return }
+
+// BenchmarkRenderBig943Cold renders an event of FOSDEM's size whose full feed is over
+// MaxEventFeed: the full items, then the shortened ones the event feed carries.
+func BenchmarkRenderBig943Cold(b *testing.B) {
+	ev := bigEvent()
+	ev.Sessions = ev.Sessions[:943]
+	l := agenda.Ledger{}.Advance(nil, ev, t1)
+	b.ReportAllocs()
+	for b.Loop() {
+		Render(ev, l, 1, t1, base, t1, nil)
+	}
+}
+
+// BenchmarkRevisionBig943 is a revision of that event that changes one session: the
+// full and shortened items of the others are reused.
+func BenchmarkRevisionBig943(b *testing.B) {
+	ev1 := bigEvent()
+	ev1.Sessions = ev1.Sessions[:943]
+	l1 := agenda.Ledger{}.Advance(nil, ev1, t1)
+	ev2 := bigEvent()
+	ev2.Sessions = ev2.Sessions[:943]
+	ev2.Sessions[0].Title += " (moved)"
+	l2 := l1.Advance(ev1, ev2, t1.Add(time.Hour))
+	prev := Render(ev1, l1, 1, t1, base, t1, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		Render(ev2, l2, 2, t1, base, t1, prev)
+	}
+}

@@ -44,7 +44,7 @@ type Snapshot struct {
 	filtered   sync.Map // filter key -> *Body, at most maxFiltered of them
 	nFiltered  atomic.Int32
 	items      map[string]*feed.Item    // by session id: what feeds may carry
-	inputs     map[string]feed.Session  // by session id: what its item was rendered from
+	inputs     []feed.Session           // what each item was rendered from, links aside
 	shortMu    sync.Mutex               // guards short
 	short      map[feed.Brevity]itemSet // shortened items, rendered when a feed needs them
 	keys       map[string]itemKey       // by session id: the inputs an item was rendered from
@@ -86,7 +86,7 @@ func Render(ev *agenda.Event, ledger agenda.Ledger, revision int, created time.T
 		Event: ev, Revision: revision, CreatedAt: created, Gen: generations.Add(1),
 		Ledger: ledger, BaseURL: strings.TrimRight(baseURL, "/"), Zone: ev.Zone(),
 		items: map[string]*feed.Item{}, keys: map[string]itemKey{}, placed: map[string]placement{},
-		inputs: map[string]feed.Session{}, short: map[feed.Brevity]itemSet{},
+		inputs: make([]feed.Session, 0, len(ev.Sessions)), short: map[feed.Brevity]itemSet{},
 	}
 	if prev != nil && prev.BaseURL != s.BaseURL {
 		prev = nil
@@ -139,13 +139,13 @@ type itemKey struct {
 
 func (s *Snapshot) add(se agenda.Session, e agenda.Entry, cancelled bool, content uint64, prev *Snapshot) {
 	key := itemKey{content, e.Sequence, e.Modified.UnixMicro(), cancelled}
-	in := feed.Session{Session: se, Entry: e, Cancelled: cancelled, PageURL: s.SessionURL(se.ID), DetailsURL: s.SessionPage(se.ID)}
+	in := feed.Session{Session: se, Entry: e, Cancelled: cancelled}
 	if old, ok := prev.reusable(se.ID, key); ok {
 		s.items[se.ID] = old
 	} else {
-		s.items[se.ID] = feed.Render(s.Event, in)
+		s.items[se.ID] = s.render(in, feed.Full)
 	}
-	s.inputs[se.ID] = in
+	s.inputs = append(s.inputs, in)
 	s.keys[se.ID] = key
 	s.placed[se.ID] = placement{start: se.Start, track: se.TrackID, room: se.RoomID}
 }
@@ -284,6 +284,13 @@ func (s *Snapshot) bounded(header []byte, ids []string, prev *Snapshot) *Body {
 	return b
 }
 
+// render renders one item at a brevity level, with the links of this snapshot.
+func (s *Snapshot) render(in feed.Session, level feed.Brevity) *feed.Item {
+	id := in.Session.ID
+	in.PageURL, in.DetailsURL, in.Brevity = s.SessionURL(id), s.SessionPage(id), level
+	return feed.Render(s.Event, in)
+}
+
 // itemSet is a rendering of every item of a snapshot, by session id.
 type itemSet map[string]*feed.Item
 
@@ -301,13 +308,13 @@ func (s *Snapshot) shortened(level feed.Brevity, prev *Snapshot) itemSet {
 		prev.shortMu.Unlock()
 	}
 	set := make(itemSet, len(s.items))
-	for id, in := range s.inputs {
+	for _, in := range s.inputs {
+		id := in.Session.ID
 		if it, ok := old[id]; ok && prev.keys[id] == s.keys[id] {
 			set[id] = it
 			continue
 		}
-		in.Brevity = level
-		set[id] = feed.Render(s.Event, in)
+		set[id] = s.render(in, level)
 	}
 	s.short[level] = set
 	return set
