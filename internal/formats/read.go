@@ -37,7 +37,7 @@ type Options struct {
 	// TrackCategory is the Sessionize category whose items are the tracks (default "Track").
 	TrackCategory string
 	// Base is the event's current revision, if any. Formats that carry no name or links
-	// keep Base's; sessions, speakers and tracks that Base already knows keep their ids
+	// keep Base's; sessions, speakers, tracks and rooms that Base already knows keep their ids
 	// (for example when confcal's own frab export is imported back).
 	Base *agenda.Event
 }
