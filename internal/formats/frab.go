@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -91,9 +92,10 @@ func fromFrab(conf frabConference, events []frabEvent, src *source, o Options) (
 		b.tracks.id(name, "")
 	}
 	for _, r := range conf.Rooms {
-		if id := b.rooms.id(r.Name, r.Slug); id != "" {
-			room := &ev.Rooms[len(ev.Rooms)-1]
-			room.Description, room.Capacity = r.Description, r.Capacity
+		id := b.rooms.id(r.Name, r.Slug)
+		if i := slices.IndexFunc(ev.Rooms, func(room agenda.Room) bool { return room.ID == id }); i >= 0 && id != "" {
+			ev.Rooms[i].Description = cmpOr(ev.Rooms[i].Description, r.Description)
+			ev.Rooms[i].Capacity = cmp.Or(ev.Rooms[i].Capacity, r.Capacity)
 		}
 	}
 	for _, e := range events {

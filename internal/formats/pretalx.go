@@ -27,12 +27,15 @@ type pxDoc struct {
 			Tracks       []struct {
 				Name string `json:"name"`
 			} `json:"tracks"`
-			Days []struct {
-				Date  string                       `json:"date"`
-				Rooms map[string][]json.RawMessage `json:"rooms"`
-			} `json:"days"`
+			Days []pxDay `json:"days"`
 		} `json:"conference"`
+		Events json.RawMessage `json:"events"` // only in c3voc schedule2, which is refused
 	} `json:"schedule"`
+}
+
+type pxDay struct {
+	Date  string                       `json:"date"`
+	Rooms map[string][]json.RawMessage `json:"rooms"`
 }
 
 type pxRoom struct {
@@ -99,13 +102,10 @@ func readPretalx(data []byte, o Options) (*agenda.Event, agenda.Problems, error)
 	if doc.Schedule == nil {
 		return nil, nil, &agenda.ValidationError{Problems: []agenda.Problem{{Field: "schedule", Message: "missing: not a schedule.json"}}}
 	}
-	var top struct {
-		Schedule json.RawMessage `json:"schedule"`
-	}
-	if json.Unmarshal(data, &top) == nil && schedule2(top.Schedule) {
-		return nil, nil, errSchedule2
-	}
 	c := doc.Schedule.Conference
+	if len(doc.Schedule.Events) > 0 && !slices.ContainsFunc(c.Days, func(d pxDay) bool { return len(d.Rooms) > 0 }) {
+		return nil, nil, errSchedule2 // said as pretalx, but events are in one list: schedule2
+	}
 	conf := frabConference{Title: c.Title, Start: c.Start, End: c.End, TimeZone: c.TimeZoneName, URL: c.URL}
 	for _, t := range c.Tracks {
 		conf.Tracks = append(conf.Tracks, t.Name)
