@@ -6,6 +6,7 @@
 # PostgreSQL at $DSN (default: the local test database); each run uses its own schema.
 #   scripts/dbload.sh [seconds per run, default 10] [fixed rate, default 1000]
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
 cd "$(dirname "$0")/.."
 secs="${1:-10}"; rate="${2:-1000}"
 DSN="${DSN:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"

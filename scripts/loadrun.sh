@@ -7,6 +7,7 @@
 # fight over a core; PIN=no leaves both to the scheduler (the server then has GOMAXPROCS=2).
 #   scripts/loadrun.sh [seconds per run, default 10] [fixed rate, default 2000] [rounds, default 5]
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
 cd "$(dirname "$0")/.."
 secs="${1:-10}"; rate="${2:-2000}"; rounds="${3:-5}"
 server=(); client=()
