@@ -101,6 +101,10 @@ func (r *adminRoutes) put(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
+	if err := uploadType(c); err != nil {
+		fail(c, r.log, err)
+		return
+	}
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, r.Fetcher.MaxSizeOrDefault()))
 	if err != nil {
 		fail(c, r.log, err)
@@ -119,6 +123,10 @@ type importBody struct {
 // importURL fetches a document from a URL and publishes it like put.
 func (r *adminRoutes) importURL(c *gin.Context) {
 	var body importBody
+	if err := requireJSON(c); err != nil {
+		fail(c, r.log, err)
+		return
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil {

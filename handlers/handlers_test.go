@@ -135,8 +135,18 @@ func (e *env) publish(ev *agenda.Event) {
 	}
 }
 
-// do sends a request; header pairs follow the body.
+// do sends a request; header pairs follow the body, which is sent as JSON unless they say
+// otherwise.
 func (e *env) do(method, path, body string, header ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	if body != "" {
+		header = append([]string{"Content-Type", "application/json"}, header...)
+	}
+	return e.doRaw(method, path, body, header...)
+}
+
+// doRaw sends a request with only the headers given.
+func (e *env) doRaw(method, path, body string, header ...string) *httptest.ResponseRecorder {
 	e.t.Helper()
 	var r io.Reader
 	if body != "" {

@@ -145,11 +145,18 @@ func bearer(c *gin.Context) string {
 	return strings.TrimSpace(token)
 }
 
-// decode reads a JSON body of at most maxScheduleBody bytes into v, strictly.
+// decode reads a JSON object of at most maxScheduleBody bytes into v, strictly: the body
+// must be declared JSON (415) and be an object (400; json would read null as "no change").
 func decode(c *gin.Context, v any) error {
+	if err := requireJSON(c); err != nil {
+		return err
+	}
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxScheduleBody))
 	if err != nil {
 		return err
+	}
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return badRequest("malformed JSON: want an object such as {\"sessions\": [\"id\"]}")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -228,6 +228,7 @@ func TestGracefulShutdownDrains(t *testing.T) {
 	go func() {
 		req, _ := http.NewRequest("POST", url+"/api/v1/admin/events/tls25/import", strings.NewReader(`{"url":"`+src.URL+`"}`))
 		req.Header.Set("Authorization", "Bearer drain-test-admin-token")
+		req.Header.Set("Content-Type", "application/json")
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			result <- 0

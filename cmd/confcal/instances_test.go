@@ -41,6 +41,9 @@ func startInstance(t *testing.T, ctx context.Context, wg *gosync.WaitGroup, dsn,
 func (in instance) do(t *testing.T, method, path, body, auth string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, in.url+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if auth != "" {
 		req.Header.Set("Authorization", "Bearer "+auth)
 	}
