@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"io"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -9,7 +10,7 @@ import (
 )
 
 // AccessLog writes one line per request in the shape slog's text or JSON handler gives
-// (time, level, msg, then method, path, status, bytes, duration_ms, request_id), so one log
+// (time, level, msg, then client, method, path, status, bytes, duration_ms, request_id), so one log
 // processor reads both. It formats by hand: at feed-serving rates slog's generic record
 // costs more than serving the feed. Paths are masked (maskPath) and query strings are left
 // out, so no token reaches the log.
@@ -30,7 +31,8 @@ func NewAccessLog(w io.Writer, json bool) *AccessLog {
 }
 
 // write logs a request that ended at end after took.
-func (l *AccessLog) write(end time.Time, took time.Duration, method, path string, status, size int, id string) {
+// client is the address the request counts against (limit.Client).
+func (l *AccessLog) write(end time.Time, took time.Duration, client netip.Addr, method, path string, status, size int, id string) {
 	us := took.Microseconds()
 	if size < 0 {
 		size = 0
@@ -41,7 +43,9 @@ func (l *AccessLog) write(end time.Time, took time.Duration, method, path string
 	if l.json {
 		b = append(b, `{"time":"`...)
 		b = l.appendTime(b, end)
-		b = append(b, `","level":"INFO","msg":"request","method":`...)
+		b = append(b, `","level":"INFO","msg":"request","client":"`...)
+		b = client.AppendTo(b)
+		b = append(b, `","method":`...)
 		b = appendJSONString(b, method)
 		b = append(b, `,"path":`...)
 		b = appendJSONString(b, path)
@@ -57,7 +61,9 @@ func (l *AccessLog) write(end time.Time, took time.Duration, method, path string
 	} else {
 		b = append(b, "time="...)
 		b = l.appendTime(b, end)
-		b = append(b, " level=INFO msg=request method="...)
+		b = append(b, " level=INFO msg=request client="...)
+		b = client.AppendTo(b)
+		b = append(b, " method="...)
 		b = appendText(b, method)
 		b = append(b, " path="...)
 		b = appendText(b, path)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -18,12 +19,12 @@ import (
 func TestAccessLogLines(t *testing.T) {
 	var buf bytes.Buffer
 	end := time.Date(2024, 10, 23, 15, 30, 5, 7_500_000, time.FixedZone("PDT", -7*3600))
-	NewAccessLog(&buf, true).write(end, 1500*time.Microsecond, "GET", "/events/\"we ird\"\n\u2028ü", 200, 1234, "id-1")
+	NewAccessLog(&buf, true).write(end, 1500*time.Microsecond, netip.MustParseAddr("2001:db8::"), "GET", "/events/\"we ird\"\n\u2028ü", 200, 1234, "id-1")
 	var rec map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
 		t.Fatalf("JSON line %q: %v", buf.String(), err)
 	}
-	if rec["path"] != "/events/\"we ird\"\n\u2028ü" || rec["status"] != float64(200) || rec["msg"] != "request" || rec["request_id"] != "id-1" {
+	if rec["path"] != "/events/\"we ird\"\n\u2028ü" || rec["client"] != "2001:db8::" || rec["status"] != float64(200) || rec["msg"] != "request" || rec["request_id"] != "id-1" {
 		t.Errorf("JSON record = %v", rec)
 	}
 	if d := rec["duration_ms"].(float64); d != 1.5 {
@@ -34,9 +35,9 @@ func TestAccessLogLines(t *testing.T) {
 	}
 	buf.Reset()
 	l := NewAccessLog(&buf, false)
-	l.write(end, 250*time.Microsecond, "GET", "/a b", 404, -1, "x")
+	l.write(end, 250*time.Microsecond, netip.MustParseAddr("192.0.2.7"), "GET", "/a b", 404, -1, "x")
 	line := buf.String()
-	if want := `time=2024-10-23T22:30:05.007Z level=INFO msg=request method=GET path="/a b" status=404 bytes=0 duration_ms=0.25 request_id=x` + "\n"; line != want {
+	if want := `time=2024-10-23T22:30:05.007Z level=INFO msg=request client=192.0.2.7 method=GET path="/a b" status=404 bytes=0 duration_ms=0.25 request_id=x` + "\n"; line != want {
 		t.Errorf("text line = %q, want %q", line, want)
 	}
 	// Lines of the same second share its formatted part; the next second gets its own.
@@ -45,7 +46,7 @@ func TestAccessLogLines(t *testing.T) {
 		want string
 	}{{end.Add(992 * time.Millisecond), "time=2024-10-23T22:30:05.999Z "}, {end.Add(993 * time.Millisecond), "time=2024-10-23T22:30:06.000Z "}} {
 		buf.Reset()
-		l.write(c.at, 0, "GET", "/", 200, 1, "y")
+		l.write(c.at, 0, netip.Addr{}, "GET", "/", 200, 1, "y")
 		if !strings.HasPrefix(buf.String(), c.want) {
 			t.Errorf("line at %v = %q, want prefix %q", c.at, buf.String(), c.want)
 		}
@@ -68,7 +69,7 @@ func TestFramePanics(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	var logs, access bytes.Buffer
 	r := gin.New()
-	r.Use(frame(newFramer(slog.New(slog.NewTextHandler(&logs, nil)), NewAccessLog(&access, false), nil)))
+	r.Use(frame(newFramer(slog.New(slog.NewTextHandler(&logs, nil)), NewAccessLog(&access, false), nil, newLimiters(Limits{}))))
 	r.GET("/boom", func(*gin.Context) { panic("kaboom") })
 	r.GET("/ok", func(c *gin.Context) { c.String(http.StatusOK, "fine") })
 	w := httptest.NewRecorder()
@@ -111,6 +112,6 @@ func BenchmarkAccessLogLine(b *testing.B) {
 	end := time.Now()
 	b.ReportAllocs()
 	for b.Loop() {
-		l.write(end, 655*time.Microsecond, "GET", "/feeds/REDACTED", 200, 15820, "0340b5df9255-2xquy")
+		l.write(end, 655*time.Microsecond, netip.MustParseAddr("192.0.2.7"), "GET", "/feeds/REDACTED", 200, 15820, "0340b5df9255-2xquy")
 	}
 }

@@ -80,6 +80,12 @@ func newAdminEnv(t testing.TB, events ...*agenda.Event) *env {
 
 func build(t testing.TB, token string, events ...*agenda.Event) *env {
 	t.Helper()
+	return buildWith(t, token, handlers.Limits{}, events...)
+}
+
+// buildWith builds the env with limits.
+func buildWith(t testing.TB, token string, limits handlers.Limits, events ...*agenda.Event) *env {
+	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "confcal.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +116,7 @@ func build(t testing.TB, token string, events ...*agenda.Event) *env {
 	e.svc, e.log = svc, log
 	e.h, err = handlers.New(handlers.Deps{
 		Agenda: e.cat, Schedules: svc, Store: st, Revisions: st, BaseURL: base, Log: log,
-		Access: handlers.NewAccessLog(logOut, false), Metrics: handlers.NewMetrics(prometheus.NewRegistry()),
+		Access: handlers.NewAccessLog(logOut, false), Metrics: handlers.NewMetrics(prometheus.NewRegistry()), Limits: limits,
 		Admin: handlers.Admin{Token: e.adminToken, Store: st, Forget: svc.ForgetEvent, Fetcher: &importer.Fetcher{MaxSize: adminMaxDocument},
 			Refresh: func(ctx context.Context) error { _, err := e.cat.Refresh(ctx); return err },
 			Now:     func() time.Time { e.now = e.now.Add(time.Minute); return e.now }},
@@ -154,6 +160,10 @@ func (e *env) doRaw(method, path, body string, header ...string) *httptest.Respo
 	}
 	req := httptest.NewRequest(method, path, r)
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "RemoteAddr" { // the peer, not a header
+			req.RemoteAddr = header[i+1]
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	w := httptest.NewRecorder()

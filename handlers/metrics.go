@@ -62,10 +62,23 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 	return m
 }
 
-// Handler serves /metrics.
+// Handler serves GET /metrics, for the metrics listener (--metrics-addr), which is apart
+// from the service's port: metrics tell how many schedules and stars there are, and
+// belong to the operator.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+	prom := promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["X-Content-Type-Options"] = nosniff
+		prom.ServeHTTP(w, r)
+	})
+	return mux
 }
+
+// maxAgentLen is how much of a User-Agent is read: calendar clients say who they are in
+// their first few dozen bytes, and a memo keyed by whole headers could be made to hold
+// megabytes.
+const maxAgentLen = 128
 
 // observe counts a finished request. Label lookups are cached per route, method and code:
 // this runs on every request, the feed path included.
@@ -98,6 +111,9 @@ func (m *Metrics) fetched(kind string, r *http.Request) {
 		return
 	}
 	ua := first(r.Header["User-Agent"])
+	if len(ua) > maxAgentLen {
+		ua = ua[:maxAgentLen]
+	}
 	m.mu.RLock()
 	family, known := m.families[ua]
 	counter := m.feeds[fetchKey{kind, family}]

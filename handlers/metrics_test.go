@@ -47,8 +47,10 @@ func TestMetrics(t *testing.T) {
 	}
 	want(t, e.do("GET", "/events/p99conf-24/calendar.ics", "", "User-Agent", "Microsoft Office/16.0"), http.StatusOK)
 	want(t, e.do("GET", "/nope/"+token, ""), http.StatusNotFound)
+	// The service's port does not serve the metrics; their own listener does.
+	want(t, e.do("GET", "/metrics", ""), http.StatusNotFound)
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(w.Body)
 	text := string(body)
 	if strings.Contains(text, token) {
@@ -56,7 +58,7 @@ func TestMetrics(t *testing.T) {
 	}
 	for _, s := range []string{
 		`confcal_http_requests_total{code="200",method="GET",route="/feeds/:file"} 3`,
-		`confcal_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
+		`confcal_http_requests_total{code="404",method="GET",route="unmatched"} 2`,
 		`confcal_http_requests_total{code="201",method="POST",route="/api/v1/events/:event/schedules"} 1`,
 		`confcal_http_request_duration_seconds_count{method="GET",route="/feeds/:file"} 3`,
 		`confcal_feed_fetches_total{client="google",kind="personal"} 2`,
@@ -73,9 +75,9 @@ func TestMetrics(t *testing.T) {
 // past the bound are still counted under the right family.
 func TestFeedFetchesPastTheAgentMemo(t *testing.T) {
 	e := newEnv(t)
-	reg := prometheus.NewRegistry()
+	m := handlers.NewMetrics(prometheus.NewRegistry())
 	h, err := handlers.New(handlers.Deps{Agenda: e.cat, Schedules: e.svc, Store: e.st, Revisions: e.st, BaseURL: base, Log: e.log,
-		Metrics: handlers.NewMetrics(reg)})
+		Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +92,7 @@ func TestFeedFetchesPastTheAgentMemo(t *testing.T) {
 	}
 	want(t, e.do("GET", feedPath(c.FeedURL), "", "User-Agent", "Google-Calendar-Importer/1"), http.StatusOK)
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
 	for _, s := range []string{
 		`confcal_feed_fetches_total{client="google",kind="personal"} 351`,
 		`confcal_feed_fetches_total{client="apple",kind="personal"} 350`,

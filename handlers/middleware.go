@@ -25,18 +25,37 @@ type framer struct {
 	log     *slog.Logger
 	access  *AccessLog
 	metrics *Metrics
+	limits  *limiters // for the client address
 	prefix  string
 	n       atomic.Uint64
 }
 
-func newFramer(log *slog.Logger, access *AccessLog, metrics *Metrics) *framer {
+func newFramer(log *slog.Logger, access *AccessLog, metrics *Metrics, limits *limiters) *framer {
 	b := make([]byte, 6)
 	rand.Read(b)
-	return &framer{log: log, access: access, metrics: metrics, prefix: hex.EncodeToString(b) + "-"}
+	return &framer{log: log, access: access, metrics: metrics, limits: limits, prefix: hex.EncodeToString(b) + "-"}
 }
 
-// begin gives the request its id and sets it on the response.
+// Headers on every response, shared, never modified.
+var (
+	nosniff     = []string{"nosniff"}
+	crossOrigin = []string{"cross-origin"}
+	sameOrigin  = []string{"same-origin"}
+)
+
+// begin gives the request its id and sets it on the response, with the headers that every
+// response carries: nosniff, so that no body is ever read as another type than it says
+// (an ICS or JSON body as HTML, say), and a Cross-Origin-Resource-Policy. The agenda is
+// public and meant to be embedded, also by pages that send Cross-Origin-Embedder-Policy:
+// require-corp (scripts, cards, iframes); what a token opens (personal feeds, schedules,
+// the admin API) is same-origin, so no other page can pull it in as a resource.
 func (f *framer) begin(r *http.Request, h http.Header) string {
+	h["X-Content-Type-Options"] = nosniff
+	if p := r.URL.Path; strings.HasPrefix(p, "/feeds/") || strings.HasPrefix(p, "/api/v1/schedules") || strings.HasPrefix(p, "/api/v1/admin") {
+		h["Cross-Origin-Resource-Policy"] = sameOrigin
+	} else {
+		h["Cross-Origin-Resource-Policy"] = crossOrigin
+	}
 	var id string
 	// Incoming header names are canonical; indexing the map skips canonicalizing the key.
 	if v := r.Header["X-Request-Id"]; len(v) > 0 {
@@ -64,7 +83,7 @@ func (f *framer) end(start time.Time, r *http.Request, route string, status, siz
 	end := time.Now()
 	took := end.Sub(start)
 	if f.access != nil {
-		f.access.write(end, took, r.Method, maskPath(r.URL.Path), status, size, id)
+		f.access.write(end, took, f.limits.client(r), r.Method, maskPath(r.URL.Path), status, size, id)
 	}
 	f.metrics.observe(route, r.Method, status, took)
 }

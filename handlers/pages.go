@@ -11,6 +11,7 @@ import (
 
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/limit"
 	"github.com/confcal/confcal/internal/pages"
 )
 
@@ -30,6 +31,7 @@ const svgCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 var svgType = []string{"image/svg+xml; charset=utf-8"}
 
 type pageRoutes struct {
+	gate   *limit.Gate // renders at once; nil for no bound
 	agenda Agenda
 	pages  *pages.Renderer
 	css    *catalog.Body
@@ -77,6 +79,12 @@ func (r *pageRoutes) card(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
+	release, ok := r.gate.Enter(c.Request.Context())
+	if !ok {
+		shed(c)
+		return
+	}
+	defer release()
 	var buf bytes.Buffer
 	if err := pages.Card(&buf, snap, c.Param("id")); err != nil {
 		if errors.Is(err, agenda.ErrNotFound) {
@@ -87,7 +95,6 @@ func (r *pageRoutes) card(c *gin.Context) {
 	}
 	h := c.Writer.Header()
 	h["Content-Security-Policy"] = []string{svgCSP}
-	h["X-Content-Type-Options"] = noSniff
 	h["Access-Control-Allow-Origin"] = anyOrigin
 	writeBody(c, catalog.NewBody(buf.Bytes(), snap.CreatedAt), svgType, cachePublicFeed)
 }
@@ -103,6 +110,12 @@ func (r *pageRoutes) render(c *gin.Context, csp string, fill func(*bytes.Buffer,
 		r.notFound(c)
 		return
 	}
+	release, ok := r.gate.Enter(c.Request.Context())
+	if !ok {
+		shed(c)
+		return
+	}
+	defer release()
 	var buf bytes.Buffer
 	if err := fill(&buf, snap); err != nil {
 		if errors.Is(err, agenda.ErrNotFound) {
@@ -117,7 +130,6 @@ func (r *pageRoutes) render(c *gin.Context, csp string, fill func(*bytes.Buffer,
 
 func (r *pageRoutes) html(c *gin.Context, page []byte, modified time.Time, csp string) {
 	c.Header("Content-Security-Policy", csp)
-	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Referrer-Policy", "strict-origin-when-cross-origin")
 	writeBody(c, catalog.NewBody(page, modified), htmlType, cachePublicJSON)
 }

@@ -23,7 +23,8 @@ type Deps struct {
 	Log       *slog.Logger
 	Access    *AccessLog // one line per request; nil for none
 	Admin     Admin      // the organizer API; off without a token
-	Metrics   *Metrics   // served at /metrics; nil for none
+	Limits    Limits     // abuse limits and bounds on expensive work; zero for none
+	Metrics   *Metrics   // what requests are counted in; nil for none. Served on its own listener (Metrics.Handler), never here
 }
 
 // New returns the HTTP handler with every route of the public contract.
@@ -44,13 +45,14 @@ func New(d Deps) (http.Handler, error) {
 	// the values, as paths escape them: Gin's own unescaping would read "+" as a space.
 	r.UseRawPath, r.UnescapePathValues = true, false
 	r.HandleMethodNotAllowed = true
-	fr := newFramer(d.Log, d.Access, d.Metrics)
+	lim := newLimiters(d.Limits)
+	fr := newFramer(d.Log, d.Access, d.Metrics, lim)
 	r.Use(frame(fr), pathParams, cors())
 
 	events := &eventRoutes{agenda: d.Agenda, log: d.Log}
 	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log, metrics: d.Metrics}
 	schedules := &scheduleRoutes{agenda: d.Agenda, schedules: d.Schedules, baseURL: d.BaseURL, log: d.Log}
-	page := &pageRoutes{agenda: d.Agenda, pages: renderer, css: catalog.NewBody(pages.CSS(), time.Now()), log: d.Log}
+	page := &pageRoutes{gate: lim.render, agenda: d.Agenda, pages: renderer, css: catalog.NewBody(pages.CSS(), time.Now()), log: d.Log}
 	health := &healthRoutes{agenda: d.Agenda, db: d.Store}
 	oembed := &oembedRoutes{agenda: d.Agenda, baseURL: d.BaseURL, log: d.Log}
 	changes := &changeRoutes{agenda: d.Agenda, store: d.Revisions, log: d.Log}
@@ -88,25 +90,24 @@ func New(d Deps) (http.Handler, error) {
 	read(r, personalRoute, feeds.personal)
 	read(r, "/healthz", health.healthz)
 	read(r, "/readyz", health.readyz)
-	if d.Metrics != nil {
-		r.GET("/metrics", gin.WrapH(d.Metrics.Handler()))
-	}
 
 	api := r.Group("/api/v1")
 	read(api, "/events", events.list)
 	read(api, "/events/:event", events.event)
 	read(api, "/events/:event/sessions/:id", events.session)
 	read(api, "/events/:event/speakers/:id", events.speaker)
-	api.POST("/events/:event/schedules", schedules.create)
-	api.GET("/schedules/:id", schedules.get)
-	api.PUT("/schedules/:id", schedules.replace)
-	api.DELETE("/schedules/:id", schedules.remove)
-	api.PUT("/schedules/:id/sessions/:session", schedules.star)
-	api.DELETE("/schedules/:id/sessions/:session", schedules.unstar)
-	api.POST("/schedules/:id/rotate", schedules.rotate)
+	db := gated(lim.database)
+	api.POST("/events/:event/schedules", lim.rate("schedules created", lim.create, lim.hourly), db, schedules.create)
+	sch := api.Group("/schedules", lim.rate("schedule requests", lim.writes), db)
+	sch.GET("/:id", schedules.get)
+	sch.PUT("/:id", schedules.replace)
+	sch.DELETE("/:id", schedules.remove)
+	sch.PUT("/:id/sessions/:session", schedules.star)
+	sch.DELETE("/:id/sessions/:session", schedules.unstar)
+	sch.POST("/:id/rotate", schedules.rotate)
 
 	admin := newAdminRoutes(d.Admin, d.Log)
-	adm := api.Group("/admin", admin.auth)
+	adm := api.Group("/admin", lim.rate("admin requests", lim.admin), admin.auth, gated(lim.adminGate))
 	adm.PUT("/events/:event", admin.put)
 	adm.DELETE("/events/:event", admin.remove)
 	adm.POST("/events/:event/import", admin.importURL)

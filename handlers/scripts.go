@@ -16,7 +16,6 @@ var (
 	// /widget/{hash}.js never changes: pinned versions are cached for good.
 	cacheImmutable = []string{"public, max-age=31536000, immutable"}
 	anyOrigin      = []string{"*"}
-	noSniff        = []string{"nosniff"}
 )
 
 // scriptRoutes serve the widget and the embeds' resize script, built at start.
@@ -53,6 +52,5 @@ func (r *scriptRoutes) pinned(c *gin.Context) {
 func (r *scriptRoutes) write(c *gin.Context, b *catalog.Body, cache []string) {
 	h := c.Writer.Header()
 	h["Access-Control-Allow-Origin"] = anyOrigin
-	h["X-Content-Type-Options"] = noSniff
 	writeBody(c, b, jsType, cache)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,6 +38,13 @@ type Config struct {
 	DatabaseURL string
 	// Instance names this process among several (for logs and the database's view).
 	Instance string
+	// MetricsAddr is where /metrics listens, apart from Addr; "off" for nowhere.
+	MetricsAddr string
+	// Limits is "on" (the abuse limits, handlers.DefaultLimits) or "off".
+	Limits string
+	// TrustedProxies are the CIDRs of proxies whose X-Forwarded-For is believed.
+	TrustedProxies string
+	trusted        []netip.Prefix
 }
 
 // minAdminToken is the shortest admin token accepted.
@@ -74,6 +82,9 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (postgres://…) for several instances; default: SQLite in --data-dir")
 	host, _ := os.Hostname()
 	fs.StringVar(&c.Instance, "instance", env("INSTANCE", fmt.Sprintf("%s-%d", host, os.Getpid())), "name of this instance")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", "127.0.0.1:9464"), "listen address of /metrics, apart from the service's port (off: none)")
+	fs.StringVar(&c.Limits, "limits", env("LIMITS", "on"), "abuse limits per client (rates, schedules per hour, connections): on or off (off for load tests, or behind a gateway that limits)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated CIDRs of proxies whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)")
 	fs.StringVar(&c.AdminTokenFile, "admin-token-file", env("ADMIN_TOKEN_FILE", ""), "file holding the admin API's bearer token (or set CONFCAL_ADMIN_TOKEN); without one the admin API is off")
 }
 
@@ -112,6 +123,31 @@ func (c *Config) Validate() error {
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("database-url: want postgres://user@host:5432/db (or leave it empty for SQLite)"))
+	}
+	if c.MetricsAddr != "off" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("metrics-addr %q: %v (or off)", c.MetricsAddr, err))
+		}
+	}
+	if c.Limits != "on" && c.Limits != "off" {
+		errs = append(errs, fmt.Errorf("limits %q: want on or off", c.Limits))
+	}
+	c.trusted = nil
+	for _, v := range strings.Split(c.TrustedProxies, ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			if a, aerr := netip.ParseAddr(v); aerr == nil {
+				p, err = a.Prefix(a.BitLen())
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("trusted-proxies %q: want CIDRs such as 10.0.0.0/8", v))
+			continue
+		}
+		c.trusted = append(c.trusted, p.Masked())
 	}
 	if c.AdminTokenFile != "" {
 		data, err := os.ReadFile(c.AdminTokenFile)

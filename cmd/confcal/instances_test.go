@@ -20,13 +20,13 @@ import (
 
 // instance is one confcal serve in this process.
 type instance struct {
-	url string
+	url, metrics string
 }
 
 func startInstance(t *testing.T, ctx context.Context, wg *gosync.WaitGroup, dsn, name string) instance {
 	t.Helper()
-	addr := freeAddr(t)
-	vars := map[string]string{"CONFCAL_DATABASE_URL": dsn, "CONFCAL_ADDR": addr, "CONFCAL_INSTANCE": name,
+	addr, metrics := freeAddr(t), freeAddr(t)
+	vars := map[string]string{"CONFCAL_DATABASE_URL": dsn, "CONFCAL_ADDR": addr, "CONFCAL_METRICS_ADDR": metrics, "CONFCAL_INSTANCE": name,
 		"CONFCAL_ADMIN_TOKEN": "two-instances-admin-token", "CONFCAL_ACCESS_LOG": "false"}
 	wg.Go(func() {
 		if err := run(ctx, nil, env(vars), io.Discard, io.Discard); err != nil {
@@ -35,7 +35,7 @@ func startInstance(t *testing.T, ctx context.Context, wg *gosync.WaitGroup, dsn,
 	})
 	u := "http://" + addr
 	waitFor(t, 15*time.Second, func() bool { return get(u+"/readyz") == http.StatusOK })
-	return instance{url: u}
+	return instance{url: u, metrics: "http://" + metrics}
 }
 
 func (in instance) do(t *testing.T, method, path, body, auth string) (int, string) {
@@ -161,7 +161,7 @@ func TestTwoInstancesStayCoherent(t *testing.T) {
 		return n == 1
 	})
 	waitFor(t, 5*time.Second, func() bool {
-		_, m := b.do(t, "GET", "/metrics", "", "")
+		_, m := instance{url: b.metrics}.do(t, "GET", "/metrics", "", "")
 		return strings.Contains(m, "confcal_listener_reconnects_total 1") && strings.Contains(m, "confcal_listener_connected 1")
 	})
 	round("after reconnect")

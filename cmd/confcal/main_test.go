@@ -29,8 +29,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// env serves vars as the environment; the metrics listener is off unless vars name an
+// address (its default one is shared by every serve on the machine).
 func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
+	return func(k string) string {
+		if v, ok := vars[k]; ok || k != "CONFCAL_METRICS_ADDR" {
+			return v
+		}
+		return "off"
+	}
 }
 
 func runCmd(t *testing.T, vars map[string]string, args ...string) (stdout, stderr string, err error) {

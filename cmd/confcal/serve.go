@@ -19,6 +19,7 @@ import (
 	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/coherence"
 	"github.com/confcal/confcal/internal/importer"
+	"github.com/confcal/confcal/internal/limit"
 	"github.com/confcal/confcal/internal/logbuf"
 	"github.com/confcal/confcal/internal/schedule"
 	"github.com/confcal/confcal/internal/store"
@@ -70,9 +71,47 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	if lim := cfg.limits(); lim.Conns > 0 && !lim.Off {
+		ln = &limit.Listener{Listener: ln, Max: lim.Conns, Trusted: lim.Trusted}
+	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "off" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics-addr: %w (another instance on this host? give each its own, or off)", err)
+		}
+	}
 	a.background(ctx, &cfg)
-	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "store", cfg.StoreName(), "instance", cfg.Instance, "admin_api", cfg.AdminToken != "")
-	return serveHTTP(ctx, ln, a.handler, log)
+	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "store", cfg.StoreName(), "instance", cfg.Instance,
+		"admin_api", cfg.AdminToken != "", "limits", cfg.Limits)
+	// When either server stops, the other stops too.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	errc := make(chan error, 2)
+	if metricsLn != nil {
+		log.Info("metrics", "addr", metricsLn.Addr().String())
+		go func() { errc <- serveHTTP(ctx, metricsLn, a.metrics.Handler(), maxHeader, log) }()
+	}
+	go func() { errc <- serveHTTP(ctx, ln, a.handler, maxHeader, log) }()
+	err = <-errc
+	stop()
+	if metricsLn != nil {
+		err = errors.Join(err, <-errc)
+	}
+	return err
+}
+
+// maxHeader bounds a request's header block, its request line included (net/http's
+// default is 1 MB). The longest header an honest client sends here is an agenda URL with
+// filters; 16 KiB leaves room for cookies of other apps on a shared domain. Past it,
+// net/http answers 431.
+const maxHeader = 16 << 10
+
+// limits are the handlers' limits from the settings.
+func (c *Config) limits() handlers.Limits {
+	l := handlers.DefaultLimits()
+	l.Off, l.Trusted = c.Limits == "off", c.trusted
+	return l
 }
 
 // app is the wired service: what serve runs.
@@ -82,6 +121,7 @@ type app struct {
 	syncer    *sync.Syncer
 	listener  *coherence.Listener // nil on SQLite
 	handler   http.Handler
+	metrics   *handlers.Metrics
 }
 
 func newApp(ctx context.Context, cfg *Config, st store.Store, sources []sync.Source, log *slog.Logger, logOut io.Writer) (*app, error) {
@@ -104,6 +144,7 @@ func newApp(ctx context.Context, cfg *Config, st store.Store, sources []sync.Sou
 	a.syncer = &sync.Syncer{Sources: sources, Fetcher: fetcher, Store: st, Refresh: refresh, Log: log, Now: time.Now}
 	reg := prometheus.NewRegistry()
 	metrics := handlers.NewMetrics(reg)
+	a.metrics = metrics
 	telemetry.Register(reg, metricSources(a.schedules, st, a.cat, a.listener))
 	var err error
 	a.handler, err = handlers.New(handlers.Deps{
@@ -113,7 +154,7 @@ func newApp(ctx context.Context, cfg *Config, st store.Store, sources []sync.Sou
 			Token: cfg.AdminToken, Store: st, Fetcher: fetcher, Refresh: refresh,
 			Forget: a.schedules.ForgetEvent, Now: time.Now, Sync: func() any { return a.syncer.Statuses() },
 		},
-		Metrics: metrics,
+		Metrics: metrics, Limits: cfg.limits(),
 	})
 	return a, err
 }
@@ -134,9 +175,10 @@ func (a *app) background(ctx context.Context, cfg *Config) {
 	}
 }
 
-func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, maxHeader int, log *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
+		MaxHeaderBytes:    maxHeader,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
