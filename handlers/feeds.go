@@ -10,9 +10,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/limit"
 )
 
 type feedRoutes struct {
+	gate      *limit.Gate // assembling a feed not yet kept; nil for no bound
 	agenda    Agenda
 	schedules Schedules
 	log       *slog.Logger
@@ -29,17 +31,34 @@ func (r *feedRoutes) calendar(c *gin.Context) {
 	}
 	// Event-wide feeds stay small enough for Google Calendar (catalog.MaxEventFeed); the
 	// feeds of one track, room or session keep all the text.
-	f := catalog.Filter{Tracks: list(c.Query("track")), Rooms: list(c.Query("room")), Day: c.Query("day"), Bounded: true}
+	f := catalog.Filter{Tracks: list(c.Query("track")), Rooms: list(c.Query("room")), Day: c.Query("day"), Bounded: true}.Normalize()
 	if err := checkFilter(snap, f); err != nil {
 		fail(c, r.log, err)
 		return
 	}
 	body := snap.Feed
 	if len(f.Tracks) > 0 || len(f.Rooms) > 0 || f.Day != "" {
-		body = snap.FilteredFeed(f)
+		if body = r.filtered(c, snap, f); body == nil {
+			return
+		}
 	}
 	r.metrics.fetched("event", c.Request)
 	writeBody(c, body, calendarType, cachePublicFeed)
+}
+
+// filtered returns a filtered feed; one not yet kept is assembled inside the gate. nil
+// means the request was answered (shed).
+func (r *feedRoutes) filtered(c *gin.Context, snap *catalog.Snapshot, f catalog.Filter) *catalog.Body {
+	if b, ok := snap.CachedFeed(f); ok {
+		return b
+	}
+	release, ok := r.gate.Enter(c.Request.Context())
+	if !ok {
+		shed(c)
+		return nil
+	}
+	defer release()
+	return snap.FilteredFeed(f)
 }
 
 func list(v string) []string {
@@ -68,8 +87,12 @@ func (r *feedRoutes) one(c *gin.Context, kind string) {
 		fail(c, r.log, notFound("unknown "+kind+" "+quote(id)))
 		return
 	}
+	body := r.filtered(c, snap, f)
+	if body == nil {
+		return
+	}
 	r.metrics.fetched(kind, c.Request)
-	writeBody(c, snap.FilteredFeed(f), calendarType, cachePublicFeed)
+	writeBody(c, body, calendarType, cachePublicFeed)
 }
 
 // session serves one session as a download for "add to calendar".
@@ -84,9 +107,13 @@ func (r *feedRoutes) session(c *gin.Context) {
 		fail(c, r.log, notFound("unknown or unscheduled session "+quote(id)))
 		return
 	}
+	body := r.filtered(c, snap, catalog.Filter{IDs: []string{id}})
+	if body == nil {
+		return
+	}
 	r.metrics.fetched("session", c.Request)
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": id + ".ics"}))
-	writeBody(c, snap.FilteredFeed(catalog.Filter{IDs: []string{id}}), calendarType, cachePublicFeed)
+	writeBody(c, body, calendarType, cachePublicFeed)
 }
 
 // personalRoute is the personal feed's route pattern, its name in metrics and logs.

@@ -50,7 +50,7 @@ func New(d Deps) (http.Handler, error) {
 	r.Use(frame(fr), pathParams, cors())
 
 	events := &eventRoutes{agenda: d.Agenda, log: d.Log}
-	feeds := &feedRoutes{agenda: d.Agenda, schedules: d.Schedules, log: d.Log, metrics: d.Metrics}
+	feeds := &feedRoutes{gate: lim.render, agenda: d.Agenda, schedules: d.Schedules, log: d.Log, metrics: d.Metrics}
 	schedules := &scheduleRoutes{agenda: d.Agenda, schedules: d.Schedules, baseURL: d.BaseURL, log: d.Log}
 	page := &pageRoutes{gate: lim.render, agenda: d.Agenda, pages: renderer, css: catalog.NewBody(pages.CSS(), time.Now()), log: d.Log}
 	health := &healthRoutes{agenda: d.Agenda, db: d.Store}

@@ -41,8 +41,8 @@ type Snapshot struct {
 	frabOnce   sync.Once
 	frabJSON   *Body
 	frabXML    *Body
-	filtered   sync.Map // filter key -> *Body, at most maxFiltered of them
-	nFiltered  atomic.Int32
+	filtered   sync.Map // filter key -> *Body, within FilteredBudget bytes
+	nFiltered  atomic.Int64 // bytes held in filtered, gzip forms reckoned in
 	items      map[string]*feed.Item    // by session id: what feeds may carry
 	inputs     []feed.Session           // what each item was rendered from, links aside
 	shortMu    sync.Mutex               // guards short
@@ -220,25 +220,57 @@ type Filter struct {
 	Bounded bool
 }
 
-// maxFiltered bounds the filtered feeds a snapshot keeps: every track, day and session feed
-// of a large event fits, while odd combinations of filters cannot grow memory without end.
-const maxFiltered = 4096
+// FilteredBudget bounds the bytes of filtered feeds a snapshot keeps: every track, room,
+// day and session feed of a large event fits several times over, while odd combinations
+// of filters cannot grow memory past it. A feed past the budget is assembled for each
+// request (which callers bound as any other render).
+const FilteredBudget = 32 << 20
 
-// FilteredFeed returns an event feed of the sessions the filter selects, under a calendar
-// name that says what the filter chose. It is assembled once per snapshot and filter.
-func (s *Snapshot) FilteredFeed(f Filter) *Body {
+// Normalize sorts a filter's lists and drops repeated ids, so that one selection has one
+// cache key however a URL spells it.
+func (f Filter) Normalize() Filter {
 	f.Tracks = slices.Compact(slices.Sorted(slices.Values(f.Tracks)))
 	f.Rooms = slices.Compact(slices.Sorted(slices.Values(f.Rooms)))
-	key := strings.Join(f.Tracks, ",") + "|" + strings.Join(f.Rooms, ",") + "|" + f.Day + "|" + strings.Join(f.IDs, ",") + "|" + strconv.FormatBool(f.Bounded)
+	f.IDs = slices.Compact(slices.Sorted(slices.Values(f.IDs)))
+	return f
+}
+
+func (f Filter) key() string {
+	return strings.Join(f.Tracks, ",") + "|" + strings.Join(f.Rooms, ",") + "|" + f.Day + "|" + strings.Join(f.IDs, ",") + "|" + strconv.FormatBool(f.Bounded)
+}
+
+// CachedFeed returns the filtered feed if it has been assembled and kept.
+func (s *Snapshot) CachedFeed(f Filter) (*Body, bool) {
+	b, ok := s.filtered.Load(f.Normalize().key())
+	if !ok {
+		return nil, false
+	}
+	return b.(*Body), true
+}
+
+// FilteredFeed returns an event feed of the sessions the filter selects, under a calendar
+// name that says what the filter chose. It is assembled once per snapshot and filter, and
+// kept while the snapshot's FilteredBudget lasts.
+func (s *Snapshot) FilteredFeed(f Filter) *Body {
+	f = f.Normalize()
+	key := f.key()
 	if b, ok := s.filtered.Load(key); ok {
 		return b.(*Body)
 	}
 	b := s.filteredFeed(f)
-	if s.nFiltered.Add(1) <= maxFiltered {
-		s.filtered.Store(key, b)
+	// The body's gzip form, made on first use, weighs about a third of it more.
+	if cost := int64(len(b.Data)+len(key)) * 3 / 2; s.nFiltered.Add(cost) <= FilteredBudget {
+		if _, loaded := s.filtered.LoadOrStore(key, b); loaded {
+			s.nFiltered.Add(-cost)
+		}
+	} else {
+		s.nFiltered.Add(-cost)
 	}
 	return b
 }
+
+// FilteredBytes is what the kept filtered feeds weigh, by FilteredFeed's reckoning.
+func (s *Snapshot) FilteredBytes() int64 { return s.nFiltered.Load() }
 
 func (s *Snapshot) filteredFeed(f Filter) *Body {
 	loc := s.Zone

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,13 @@ type Service struct {
 	now    func() time.Time
 	cache  *cache.Cache
 	ttl    time.Duration
+	// The cache's weight: each entry's schedule and rendered feed, within budget bytes.
+	// setMu orders replacing an entry (drop the old, count and store the new); mu guards
+	// the counts, which go-cache's eviction callback also takes.
+	budget int64
+	setMu  sync.Mutex
+	mu     sync.Mutex
+	bytes  int64
 	// Hits and Misses count feed lookups served from the cache and from the store.
 	Hits, Misses atomic.Uint64
 }
@@ -55,14 +63,59 @@ type Option func(*Service)
 // another instance from being served for longer, even when change notifications are lost.
 func WithCacheTTL(d time.Duration) Option { return func(s *Service) { s.ttl = d } }
 
+// DefaultCacheBudget is what the cached schedules and their feeds may weigh: the schedules
+// that calendars poll within a TTL, at typical sizes, fit several times over.
+const DefaultCacheBudget = 64 << 20
+
+// WithCacheBudget bounds what the cache holds, in bytes. Past it, schedules are read from
+// the store and their feeds rendered for each fetch until entries expire.
+func WithCacheBudget(n int64) Option { return func(s *Service) { s.budget = n } }
+
 // NewService returns a Service.
 func NewService(st Store, snaps Snapshots, now func() time.Time, opts ...Option) *Service {
-	s := &Service{store: st, agenda: snaps, now: now, ttl: lookupTTL}
+	s := &Service{store: st, agenda: snaps, now: now, ttl: lookupTTL, budget: DefaultCacheBudget}
 	for _, o := range opts {
 		o(s)
 	}
-	s.cache = cache.New(s.ttl, 5*time.Minute)
+	s.cache = cache.New(s.ttl, max(s.ttl, 5*time.Second))
+	s.cache.OnEvicted(func(_ string, v any) {
+		if e, ok := v.(*entry); ok {
+			s.mu.Lock()
+			s.bytes -= e.size
+			e.size, e.gone = 0, true
+			s.mu.Unlock()
+		}
+	})
 	return s
+}
+
+// CacheBytes is what the cached schedules and feeds weigh.
+func (s *Service) CacheBytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bytes
+}
+
+// charge adds n bytes to a cached entry if the budget allows; false if it does not, or
+// the entry has left the cache.
+func (s *Service) charge(e *entry, n int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e.gone || s.bytes+n > s.budget {
+		return false
+	}
+	s.bytes += n
+	e.size += n
+	return true
+}
+
+// scheduleSize is roughly what a cached schedule weighs.
+func scheduleSize(sc store.Schedule) int64 {
+	n := 256 + len(sc.ID) + len(sc.Event) + len(sc.FeedHash) + len(sc.EditHash)
+	for _, id := range sc.Sessions {
+		n += 16 + len(id)
+	}
+	return int64(n)
 }
 
 // Invalidate drops the schedule cached under a feed hash: another instance changed,
@@ -70,7 +123,11 @@ func NewService(st Store, snaps Snapshots, now func() time.Time, opts ...Option)
 func (s *Service) Invalidate(feedHash string) { s.cache.Delete(cacheKey(feedHash)) }
 
 // Flush drops every cached schedule, when change notifications may have been missed.
-func (s *Service) Flush() { s.cache.Flush() }
+func (s *Service) Flush() {
+	for k := range s.cache.Items() {
+		s.cache.Delete(k) // Delete, unlike go-cache's Flush, lets the counts follow
+	}
+}
 
 // Created is a new schedule with the tokens that exist only in this answer.
 type Created struct {
@@ -196,7 +253,15 @@ func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, er
 		return r.body, nil
 	}
 	body := snap.PersonalFeed(e.schedule.Sessions, e.schedule.AlarmMinutes)
-	e.rendered.Store(&rendered{gen: snap.Gen, body: body})
+	// The feed replaces the one rendered before (the new revision's is kept instead), and
+	// its gzip form, made on first use, weighs about a third of it more.
+	n := int64(len(body.Data)) * 3 / 2
+	if old := e.rendered.Load(); old != nil {
+		n -= int64(len(old.body.Data)) * 3 / 2
+	}
+	if s.charge(e, n) {
+		e.rendered.Store(&rendered{gen: snap.Gen, body: body})
+	}
 	return body, nil
 }
 
@@ -206,6 +271,8 @@ func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, er
 type entry struct {
 	schedule store.Schedule
 	rendered atomic.Pointer[rendered]
+	size     int64 // bytes charged to the cache; guarded by Service.mu
+	gone     bool  // evicted; guarded by Service.mu
 }
 
 type rendered struct {
@@ -231,9 +298,21 @@ func (s *Service) update(ctx context.Context, id, editToken string, change func(
 	return sc, nil
 }
 
+// remember caches a schedule under its feed hash, in place of what was cached there, if
+// the budget allows; the entry is returned either way.
 func (s *Service) remember(sc store.Schedule) *entry {
 	e := &entry{schedule: sc}
-	s.cache.Set(cacheKey(sc.FeedHash), e, s.ttl)
+	key := cacheKey(sc.FeedHash)
+	s.setMu.Lock()
+	defer s.setMu.Unlock()
+	s.cache.Delete(key)
+	if s.charge(e, scheduleSize(sc)) {
+		s.cache.Set(key, e, s.ttl)
+	} else {
+		s.mu.Lock()
+		e.gone = true // never cached: later charges must not count
+		s.mu.Unlock()
+	}
 	return e
 }
 
