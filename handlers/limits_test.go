@@ -27,7 +27,9 @@ func testLimits() handlers.Limits {
 func wantLimited(t *testing.T, w *httptest.ResponseRecorder) {
 	t.Helper()
 	want(t, w, http.StatusTooManyRequests)
-	var body struct{ Error struct{ Code, Message string } }
+	var body struct {
+		Error struct{ Code, Message string }
+	}
 	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Code != "rate_limited" {
 		t.Errorf("429 body %s: %v", w.Body, err)
 	}

@@ -41,8 +41,8 @@ type Snapshot struct {
 	frabOnce   sync.Once
 	frabJSON   *Body
 	frabXML    *Body
-	filtered   sync.Map // filter key -> *Body, within FilteredBudget bytes
-	nFiltered  atomic.Int64 // bytes held in filtered, gzip forms reckoned in
+	filtered   sync.Map                 // filter key -> *Body, within FilteredBudget bytes
+	nFiltered  atomic.Int64             // bytes held in filtered, gzip forms reckoned in
 	items      map[string]*feed.Item    // by session id: what feeds may carry
 	inputs     []feed.Session           // what each item was rendered from, links aside
 	shortMu    sync.Mutex               // guards short
