@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/confcal/confcal/internal/agenda"
+	"github.com/confcal/confcal/internal/health"
 )
 
 // apiError is an error with its HTTP status and machine-readable code.
@@ -53,7 +54,10 @@ func fail(c *gin.Context, log *slog.Logger, err error) {
 	c.Abort()
 }
 
-var noStore = []string{"no-store"}
+var (
+	noStore     = []string{"no-store"}
+	retryOutage = []string{"5"}
+)
 
 // writeError writes err as a JSON error with the status it maps to, and returns that status
 // and the body's size. Only 5xx are logged, once, with the detail that the client does not
@@ -80,6 +84,10 @@ func writeError(w http.ResponseWriter, r *http.Request, route string, log *slog.
 		status, body.Code, body.Message = http.StatusNotFound, "not_found", "not found"
 	case errors.Is(err, agenda.ErrConflict):
 		status, body.Code, body.Message = http.StatusConflict, "conflict", "conflicting change, try again"
+	case errors.Is(err, health.ErrUnavailable):
+		// An outage, logged once by the health monitor, not once per request.
+		status, body.Code, body.Message = http.StatusServiceUnavailable, "unavailable", "the database is unreachable; agenda and feeds are served, changes are not; retry in a few seconds"
+		w.Header()["Retry-After"] = retryOutage
 	default:
 		log.Error("request failed", "method", r.Method, "route", route,
 			"request_id", first(w.Header()["X-Request-Id"]), "err", err)

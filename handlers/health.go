@@ -19,18 +19,22 @@ func (r *healthRoutes) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// readyz answers 200 only when the store answers and the agenda snapshots are loaded.
+// readyz answers 200 while the instance can serve: once the agenda snapshots are loaded.
+// A database outage does not take it out of the load balancer, since every instance would
+// go at once while each still serves the agenda and the feeds it has seen: the answer says
+// "degraded" and names the store as unreachable (docs/deploy.md). 503 only before the
+// agenda is loaded.
 func (r *healthRoutes) readyz(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	checks := gin.H{"store": "ok", "agenda": "ok"}
-	status := http.StatusOK
+	state, status := "ready", http.StatusOK
 	if err := r.db.Ping(ctx); err != nil {
-		checks["store"], status = "unreachable", http.StatusServiceUnavailable
+		checks["store"], state = "unreachable", "degraded"
 	}
 	if !r.agenda.Loaded() {
-		checks["agenda"], status = "not loaded", http.StatusServiceUnavailable
+		checks["agenda"], state, status = "not loaded", "not ready", http.StatusServiceUnavailable
 	}
-	c.JSON(status, gin.H{"status": map[bool]string{true: "ready", false: "not ready"}[status == http.StatusOK], "checks": checks})
+	c.JSON(status, gin.H{"status": state, "checks": checks})
 }

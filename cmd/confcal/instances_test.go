@@ -25,11 +25,17 @@ type instance struct {
 
 func startInstance(t *testing.T, ctx context.Context, wg *gosync.WaitGroup, dsn, name string) instance {
 	t.Helper()
+	return startInstanceLogging(t, ctx, wg, dsn, name, io.Discard)
+}
+
+// startInstanceLogging starts an instance whose log goes to logs.
+func startInstanceLogging(t *testing.T, ctx context.Context, wg *gosync.WaitGroup, dsn, name string, logs io.Writer) instance {
+	t.Helper()
 	addr, metrics := freeAddr(t), freeAddr(t)
-	vars := map[string]string{"CONFCAL_DATABASE_URL": dsn, "CONFCAL_ADDR": addr, "CONFCAL_METRICS_ADDR": metrics, "CONFCAL_INSTANCE": name,
+	vars := map[string]string{"CONFCAL_DATABASE_URL": dsn, "CONFCAL_ADDR": addr, "CONFCAL_METRICS_ADDR": metrics, "CONFCAL_INSTANCE": name, "CONFCAL_LIMITS": "off",
 		"CONFCAL_ADMIN_TOKEN": "two-instances-admin-token", "CONFCAL_ACCESS_LOG": "false"}
 	wg.Go(func() {
-		if err := run(ctx, nil, env(vars), io.Discard, io.Discard); err != nil {
+		if err := run(ctx, nil, env(vars), io.Discard, logs); err != nil {
 			t.Errorf("instance %s: %v", name, err)
 		}
 	})
@@ -228,8 +234,11 @@ func (p *cutProxy) restore() {
 	p.down = false
 }
 
-// /readyz fails while the database is unreachable and recovers by itself.
-func TestReadyzFollowsTheDatabase(t *testing.T) {
+// A PostgreSQL outage (every connection cut, new ones refused) degrades the instance
+// instead of failing it: agenda responses and feeds seen before are served with their
+// validators, writes get 503 with Retry-After, /readyz stays 200 ("degraded"), and the log
+// has one line as the outage starts and one as it ends; afterwards writes work again.
+func TestOutageOnPostgres(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -240,13 +249,97 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg gosync.WaitGroup
 	defer func() { cancel(); wg.Wait() }()
-	a := startInstance(t, ctx, &wg, u.String(), "ready")
+	logs := &lockedBuffer{}
+	a := startInstanceLogging(t, ctx, &wg, u.String(), "outage", logs)
+	code, body := a.do(t, "POST", "/api/v1/events/p99conf-24/schedules", `{"sessions":["wenger-rust-io-uring-ktls"]}`, "")
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	var sc struct{ ID, EditToken, FeedURL string }
+	json.Unmarshal([]byte(body), &sc)
+	feedPath := strings.TrimPrefix(sc.FeedURL, a.url)
+	_, feed := a.do(t, "GET", feedPath, "", "")
+	paths := []string{"/events/p99conf-24", "/events/p99conf-24/calendar.ics", "/api/v1/events/p99conf-24", "/widget.js"}
+	for _, p := range paths {
+		if code, _ := a.do(t, "GET", p, "", ""); code != http.StatusOK {
+			t.Fatalf("%s: %d", p, code)
+		}
+	}
+	time.Sleep(time.Second) // past the schedule cache's TTL (750 ms with several instances)
+
 	proxy.cut()
-	waitFor(t, 10*time.Second, func() bool { return get(a.url+"/readyz") == http.StatusServiceUnavailable })
-	// Agenda reads keep working from memory meanwhile.
-	if code := get(a.url + "/events/p99conf-24/calendar.ics"); code != http.StatusOK {
-		t.Errorf("event feed while the database is down: %d", code)
+	waitFor(t, 5*time.Second, func() bool {
+		_, b := a.do(t, "GET", "/readyz", "", "")
+		return strings.Contains(b, `"degraded"`)
+	})
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, p := range paths {
+			if code, _ := a.do(t, "GET", p, "", ""); code != http.StatusOK {
+				t.Errorf("%s in the outage: %d", p, code)
+			}
+		}
+		if code, b := a.do(t, "GET", feedPath, "", ""); code != http.StatusOK || b != feed {
+			t.Errorf("personal feed in the outage: %d", code)
+		}
+		if code, _ := a.do(t, "GET", "/readyz", "", ""); code != http.StatusOK {
+			t.Errorf("readyz in the outage: %d", code)
+		}
+		for _, w := range [][2]string{{"POST", "/api/v1/events/p99conf-24/schedules"}, {"PUT", "/api/v1/schedules/" + sc.ID + "/sessions/pavlo-databases-and-operating-systems"}} {
+			body := ""
+			if w[0] == "POST" {
+				body = `{"sessions":[]}`
+			}
+			req, _ := http.NewRequest(w[0], a.url+w[1], strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+sc.EditToken)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+				t.Errorf("%s %s in the outage: %d, Retry-After %q", w[0], w[1], res.StatusCode, res.Header.Get("Retry-After"))
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	proxy.restore()
-	waitFor(t, 15*time.Second, func() bool { return get(a.url+"/readyz") == http.StatusOK })
+	waitFor(t, 15*time.Second, func() bool {
+		_, b := a.do(t, "GET", "/readyz", "", "")
+		return strings.Contains(b, `"status":"ready"`)
+	})
+	waitFor(t, 10*time.Second, func() bool {
+		code, _ := a.do(t, "PUT", "/api/v1/schedules/"+sc.ID+"/sessions/pavlo-databases-and-operating-systems", "", sc.EditToken)
+		return code == http.StatusOK
+	})
+	waitFor(t, 5*time.Second, func() bool { return strings.Contains(logs.String(), "database reachable again") })
+	text := logs.String()
+	if n := strings.Count(text, "database unreachable: serving"); n != 1 {
+		t.Errorf("outage start logged %d times:\n%s", n, text)
+	}
+	if n := strings.Count(text, "database reachable again"); n != 1 {
+		t.Errorf("outage end logged %d times:\n%s", n, text)
+	}
+	if n := strings.Count(text, "level=ERROR") + strings.Count(text, "level=WARN"); n != 1 {
+		t.Errorf("%d ERROR and WARN lines, want the one outage line:\n%s", n, text)
+	}
+}
+
+// lockedBuffer is a log written by an instance and read by the test.
+type lockedBuffer struct {
+	mu gosync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/confcal/confcal/internal/bundled"
 	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/coherence"
+	"github.com/confcal/confcal/internal/health"
 	"github.com/confcal/confcal/internal/importer"
 	"github.com/confcal/confcal/internal/limit"
 	"github.com/confcal/confcal/internal/logbuf"
@@ -63,7 +64,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	a, err := newApp(ctx, &cfg, st, sources, log, logOut)
+	monitor := &health.Monitor{Probe: st.Ping, Log: log}
+	a, err := newApp(ctx, &cfg, health.Store{Store: st, Monitor: monitor}, sources, log, logOut)
 	if err != nil {
 		return err
 	}
@@ -81,7 +83,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("metrics-addr: %w (another instance on this host? give each its own, or off)", err)
 		}
 	}
+	if a.listener != nil {
+		// A lost listening connection is often the first sign of an outage: ask the monitor.
+		a.listener.Quiet = func() bool { return monitor.Check(ctx, 250*time.Millisecond) }
+	}
 	a.background(ctx, &cfg)
+	go monitor.Run(ctx, time.Second)
 	log.Info("serving", "addr", ln.Addr().String(), "url", cfg.BaseURL, "store", cfg.StoreName(), "instance", cfg.Instance,
 		"admin_api", cfg.AdminToken != "", "limits", cfg.Limits)
 	// When either server stops, the other stops too.

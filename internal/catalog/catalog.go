@@ -122,6 +122,10 @@ func (c *Catalog) Watch(ctx context.Context, interval time.Duration) {
 			return
 		case <-t.C:
 			if _, err := c.Refresh(ctx); err != nil && ctx.Err() == nil {
+				if errors.Is(err, store.ErrUnavailable) {
+					c.log.Debug("refresh catalog: database unreachable", "err", err) // the outage is logged once, by its monitor
+					continue
+				}
 				c.log.Error("refresh catalog", "err", err)
 			}
 		}

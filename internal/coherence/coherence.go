@@ -9,6 +9,7 @@ package coherence
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgxlisten"
 
+	"github.com/confcal/confcal/internal/store"
 	"github.com/confcal/confcal/internal/store/postgres"
 )
 
@@ -41,6 +43,8 @@ type Listener struct {
 	Catalog   Catalog
 	Schedules Schedules
 	Log       *slog.Logger
+	// Quiet reports a known database outage, during which lost connections are not warned of.
+	Quiet func() bool
 	// Reconnects counts connections made after the first, for the metrics.
 	Reconnects atomic.Uint64
 	// Connected is true while the LISTEN connection is up.
@@ -60,6 +64,10 @@ func (l *Listener) Run(ctx context.Context) error {
 		LogError: func(_ context.Context, err error) {
 			if ctx.Err() == nil {
 				l.Connected.Store(false)
+				if l.Quiet != nil && l.Quiet() {
+					l.Log.Debug("change listener: connection lost; reconnecting", "err", err) // an outage, logged by its monitor
+					return
+				}
 				l.Log.Warn("change listener: connection lost; reconnecting", "err", err)
 			}
 		},
@@ -126,7 +134,7 @@ func (l *Listener) refresher(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-l.refresh:
-			if _, err := l.Catalog.Refresh(ctx); err != nil && ctx.Err() == nil {
+			if _, err := l.Catalog.Refresh(ctx); err != nil && ctx.Err() == nil && !errors.Is(err, store.ErrUnavailable) {
 				l.Log.Warn("change listener: refresh", "err", err)
 			}
 		}

@@ -32,10 +32,15 @@ type Snapshots interface {
 	Get(slug string) (*catalog.Snapshot, bool)
 }
 
-// lookupTTL is how long a schedule found by its feed token stays cached. Every change made
-// through the Service replaces or drops the entry at once; the short life bounds what a
-// change made outside it could leave behind.
+// lookupTTL is how long a schedule found by its feed token is served from the cache. Every
+// change made through the Service replaces or drops the entry at once; the short life
+// bounds what a change made outside it could leave behind.
 const lookupTTL = time.Minute
+
+// keepStale is how long an entry is kept past its TTL, within the budget, to be served
+// while the database is unreachable: a calendar polling during an outage still gets its
+// feed.
+const keepStale = time.Hour
 
 // Service creates, changes and serves personal schedules.
 type Service struct {
@@ -51,6 +56,12 @@ type Service struct {
 	setMu  sync.Mutex
 	mu     sync.Mutex
 	bytes  int64
+	purged time.Time // when stale entries were last swept; guarded by setMu
+	// epochs count invalidations, in stripes by the feed hash's first byte: a lookup that
+	// read the store before an invalidation of its hash must not cache what it read after.
+	epochs [256]atomic.Uint64
+	// Stale counts feeds served from a copy past its TTL while the database was unreachable.
+	Stale atomic.Uint64
 	// Hits and Misses count feed lookups served from the cache and from the store.
 	Hits, Misses atomic.Uint64
 }
@@ -77,7 +88,7 @@ func NewService(st Store, snaps Snapshots, now func() time.Time, opts ...Option)
 	for _, o := range opts {
 		o(s)
 	}
-	s.cache = cache.New(s.ttl, max(s.ttl, 5*time.Second))
+	s.cache = cache.New(s.ttl+keepStale, time.Minute)
 	s.cache.OnEvicted(func(_ string, v any) {
 		if e, ok := v.(*entry); ok {
 			s.mu.Lock()
@@ -119,13 +130,33 @@ func scheduleSize(sc store.Schedule) int64 {
 }
 
 // Invalidate drops the schedule cached under a feed hash: another instance changed,
-// rotated or deleted it.
-func (s *Service) Invalidate(feedHash string) { s.cache.Delete(cacheKey(feedHash)) }
+// rotated or deleted it. A lookup of that hash already reading the store will not cache
+// what it reads.
+func (s *Service) Invalidate(feedHash string) { s.drop(cacheKey(feedHash)) }
+
+func (s *Service) drop(key string) {
+	s.bump(key)
+	s.setMu.Lock() // after a lookup's check-and-store, never between
+	s.cache.Delete(key)
+	s.setMu.Unlock()
+}
+
+func (s *Service) epoch(key string) *atomic.Uint64 {
+	if key == "" {
+		return &s.epochs[0]
+	}
+	return &s.epochs[key[0]]
+}
+
+func (s *Service) bump(key string) { s.epoch(key).Add(1) }
 
 // Flush drops every cached schedule, when change notifications may have been missed.
 func (s *Service) Flush() {
+	for i := range s.epochs {
+		s.epochs[i].Add(1)
+	}
 	for k := range s.cache.Items() {
-		s.cache.Delete(k) // Delete, unlike go-cache's Flush, lets the counts follow
+		s.drop(k) // Delete, unlike go-cache's Flush, lets the counts follow
 	}
 }
 
@@ -213,7 +244,7 @@ func (s *Service) Rotate(ctx context.Context, id, editToken string) (store.Sched
 	if err != nil {
 		return sc, "", err
 	}
-	s.cache.Delete(cacheKey(old))
+	s.drop(cacheKey(old))
 	return sc, token, nil
 }
 
@@ -226,24 +257,36 @@ func (s *Service) Delete(ctx context.Context, id, editToken string) error {
 	if err := s.store.DeleteSchedule(ctx, id); err != nil {
 		return err
 	}
-	s.cache.Delete(cacheKey(sc.FeedHash))
+	s.drop(cacheKey(sc.FeedHash))
 	return nil
 }
 
-// Feed returns the personal feed behind a feed token, or agenda.ErrNotFound.
+// Feed returns the personal feed behind a feed token, or agenda.ErrNotFound. While the
+// database is unreachable, a feed served before is served again from memory.
 func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, error) {
 	sum := sha256.Sum256([]byte(feedToken))
-	var e *entry
-	if v, ok := s.cache.Get(string(sum[:])); ok {
-		e = v.(*entry)
+	key := string(sum[:])
+	var e, stale *entry
+	if v, ok := s.cache.Get(key); ok {
+		if e = v.(*entry); s.now().After(e.fresh) {
+			e, stale = nil, e
+		}
+	}
+	if e != nil {
 		s.Hits.Add(1)
 	} else {
 		s.Misses.Add(1)
+		epoch := s.epoch(key).Load()
 		sc, err := s.store.ScheduleByFeed(ctx, hex.EncodeToString(sum[:]))
-		if err != nil {
+		switch {
+		case err == nil:
+			e = s.rememberRead(sc, key, epoch)
+		case stale != nil && errors.Is(err, store.ErrUnavailable):
+			e = stale
+			s.Stale.Add(1)
+		default:
 			return nil, err
 		}
-		e = s.remember(sc)
 	}
 	snap, ok := s.agenda.Get(e.schedule.Event)
 	if !ok {
@@ -270,6 +313,7 @@ func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, er
 // snapshot it was rendered from, so neither a star nor a revision ever needs a purge.
 type entry struct {
 	schedule store.Schedule
+	fresh    time.Time // served from the cache until then; after it, only in an outage
 	rendered atomic.Pointer[rendered]
 	size     int64 // bytes charged to the cache; guarded by Service.mu
 	gone     bool  // evicted; guarded by Service.mu
@@ -281,7 +325,9 @@ type rendered struct {
 }
 
 func (s *Service) update(ctx context.Context, id, editToken string, change func(*catalog.Snapshot, *store.Schedule) error) (store.Schedule, error) {
+	var key string
 	sc, err := s.store.UpdateSchedule(ctx, id, s.now(), func(sc *store.Schedule) error {
+		key = cacheKey(sc.FeedHash) // the hash before the change (a rotation changes it)
 		if !Matches(editToken, sc.EditHash) {
 			return fmt.Errorf("schedule: %w", agenda.ErrNotFound)
 		}
@@ -294,6 +340,7 @@ func (s *Service) update(ctx context.Context, id, editToken string, change func(
 	if err != nil {
 		return sc, err
 	}
+	s.bump(key) // a lookup that read the schedule before this change must not cache it
 	s.remember(sc)
 	return sc, nil
 }
@@ -301,19 +348,50 @@ func (s *Service) update(ctx context.Context, id, editToken string, change func(
 // remember caches a schedule under its feed hash, in place of what was cached there, if
 // the budget allows; the entry is returned either way.
 func (s *Service) remember(sc store.Schedule) *entry {
-	e := &entry{schedule: sc}
-	key := cacheKey(sc.FeedHash)
+	return s.store1(sc, cacheKey(sc.FeedHash), nil, 0)
+}
+
+// rememberRead caches a schedule read by a lookup, unless its hash was invalidated since
+// epoch: then what was read may be older than the invalidation, and is served only to
+// the request that read it.
+func (s *Service) rememberRead(sc store.Schedule, key string, epoch uint64) *entry {
+	return s.store1(sc, key, s.epoch(key), epoch)
+}
+
+func (s *Service) store1(sc store.Schedule, key string, epoch *atomic.Uint64, seen uint64) *entry {
+	now := s.now()
+	e := &entry{schedule: sc, fresh: now.Add(s.ttl)}
 	s.setMu.Lock()
 	defer s.setMu.Unlock()
+	if epoch != nil && epoch.Load() != seen {
+		e.gone = true // never cached: later charges must not count
+		return e
+	}
 	s.cache.Delete(key)
-	if s.charge(e, scheduleSize(sc)) {
-		s.cache.Set(key, e, s.ttl)
+	ok := s.charge(e, scheduleSize(sc))
+	if !ok && now.Sub(s.purged) >= time.Second {
+		s.purged = now
+		s.purgeStale(now)
+		ok = s.charge(e, scheduleSize(sc))
+	}
+	if ok {
+		s.cache.Set(key, e, cache.DefaultExpiration)
 	} else {
 		s.mu.Lock()
-		e.gone = true // never cached: later charges must not count
+		e.gone = true
 		s.mu.Unlock()
 	}
 	return e
+}
+
+// purgeStale drops the entries past their TTL, which are kept only for outages, to make
+// room for fresh ones. The caller holds setMu.
+func (s *Service) purgeStale(now time.Time) {
+	for k, it := range s.cache.Items() {
+		if e, ok := it.Object.(*entry); ok && now.After(e.fresh) {
+			s.cache.Delete(k)
+		}
+	}
 }
 
 // cacheKey is the cache's key for a feed hash: its 32 bytes rather than their hex, so that
@@ -357,7 +435,7 @@ func mergeProblems(errs ...error) error {
 func (s *Service) ForgetEvent(event string) {
 	for k, it := range s.cache.Items() {
 		if e, ok := it.Object.(*entry); ok && e.schedule.Event == event {
-			s.cache.Delete(k)
+			s.drop(k)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/confcal/confcal/internal/agenda"
@@ -41,6 +42,10 @@ type Schedule struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
+
+// ErrUnavailable marks an error met while the database was unreachable (an outage, not
+// a failure of the request): see internal/health.
+var ErrUnavailable = errors.New("database unreachable")
 
 // Store is what confcal keeps. Every method honours ctx.
 type Store interface {
