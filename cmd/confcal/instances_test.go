@@ -343,3 +343,106 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// Once a rotation or a deletion has answered on A, B serves the old feed URL for at most
+// 100 ms, also while B is reading that feed concurrently (a read that began before the
+// invalidation must not be cached after it). 200 tries, a deletion every fifth.
+func TestRotationIsExactAcrossInstances(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200 rotations")
+	}
+	dsn := pgtest.DSN(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg gosync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	a := startInstance(t, ctx, &wg, dsn, "rot-a")
+	b := startInstance(t, ctx, &wg, dsn, "rot-b")
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+	status := func(url string) int {
+		res, err := client.Get(url)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	type sched struct{ ID, EditToken, FeedURL string }
+	create := func() sched {
+		code, body := a.do(t, "POST", "/api/v1/events/p99conf-24/schedules", `{"sessions":["wenger-rust-io-uring-ktls"]}`, "")
+		if code != http.StatusCreated {
+			t.Fatalf("create on A: %d %s", code, body)
+		}
+		var sc sched
+		json.Unmarshal([]byte(body), &sc)
+		return sc
+	}
+	sc := create()
+	var worst time.Duration
+	for i := range 200 {
+		old := b.url + strings.TrimPrefix(sc.FeedURL, a.url)
+		if code := status(old); code != http.StatusOK {
+			t.Fatalf("round %d: feed on B before: %d", i, code)
+		}
+		// B reads the feed all along, from two goroutines.
+		var mu gosync.Mutex
+		var last200 time.Time // start of the latest read B answered 200
+		stop := make(chan struct{})
+		var readers gosync.WaitGroup
+		for range 2 {
+			readers.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					start := time.Now()
+					if status(old) == http.StatusOK {
+						mu.Lock()
+						if start.After(last200) {
+							last200 = start
+						}
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		time.Sleep(2 * time.Millisecond)
+		deleted := i%5 == 4
+		if deleted {
+			if code, body := a.do(t, "DELETE", "/api/v1/schedules/"+sc.ID, "", sc.EditToken); code != http.StatusNoContent {
+				t.Fatalf("delete on A: %d %s", code, body)
+			}
+		} else {
+			code, body := a.do(t, "POST", "/api/v1/schedules/"+sc.ID+"/rotate", "", sc.EditToken)
+			if code != http.StatusOK {
+				t.Fatalf("rotate on A: %d %s", code, body)
+			}
+			var next sched
+			json.Unmarshal([]byte(body), &next)
+			sc.FeedURL = next.FeedURL
+		}
+		answered := time.Now()
+		time.Sleep(120 * time.Millisecond)
+		close(stop)
+		readers.Wait()
+		mu.Lock()
+		late := last200.Sub(answered)
+		mu.Unlock()
+		worst = max(worst, late)
+		if late > 100*time.Millisecond {
+			t.Errorf("round %d: B served the old feed %s after A answered", i, late.Round(time.Millisecond))
+		}
+		if code := status(old); code != http.StatusNotFound {
+			t.Errorf("round %d: old feed on B: %d", i, code)
+		}
+		if deleted {
+			sc = create()
+		} else if code := status(b.url + strings.TrimPrefix(sc.FeedURL, a.url)); code != http.StatusOK {
+			t.Errorf("round %d: new feed on B: %d", i, code)
+		}
+	}
+	t.Logf("worst: B served the old feed for a read begun %s after A answered (negative: never after)", worst.Round(time.Microsecond))
+}
