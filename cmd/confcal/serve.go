@@ -110,8 +110,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // maxHeader bounds a request's header block, its request line included (net/http's
 // default is 1 MB). The longest header an honest client sends here is an agenda URL with
-// filters; 16 KiB leaves room for cookies of other apps on a shared domain. Past it,
-// net/http answers 431.
+// filters; 16 KiB leaves room for cookies of other apps on a shared domain. Past it (and
+// the 4 KiB of slack net/http adds), net/http answers 431.
 const maxHeader = 16 << 10
 
 // limits are the handlers' limits from the settings.
