@@ -199,7 +199,7 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, maxHeader i
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "grace", shutdownGrace.String())
+	log.Info("shutting down", "addr", ln.Addr().String(), "grace", shutdownGrace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
