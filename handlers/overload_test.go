@@ -4,11 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,21 +14,6 @@ import (
 	"github.com/confcal/confcal/handlers"
 	"github.com/confcal/confcal/internal/synth"
 )
-
-// rss is the process's resident set, from /proc; 0 where there is none.
-func rss() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
 
 // Ten times the page renders the machine can do, for three seconds: the excess is shed
 // with 503 and Retry-After instead of queueing, cached responses (feeds, widget, JSON)
@@ -97,7 +79,7 @@ func TestOverloadIsShed(t *testing.T) {
 			mu.Lock()
 			lat = append(lat, d)
 			mu.Unlock()
-			peak.Store(max(peak.Load(), rss()))
+			peak.Store(max(peak.Load(), synth.RSS(0)))
 			time.Sleep(20 * time.Millisecond)
 		}
 	}()

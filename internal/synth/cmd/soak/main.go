@@ -20,11 +20,12 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/confcal/confcal/internal/synth"
 )
 
 const event = "p99conf-24"
@@ -100,20 +101,6 @@ func (c *client) create(base string) (int, error) {
 		c.id, c.token, c.feed = sc.ID, sc.EditToken, sc.FeedURL[strings.Index(sc.FeedURL, "/feeds/"):]
 	}
 	return code, nil
-}
-
-func rss(pid int) int64 {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 func main() {
@@ -229,10 +216,10 @@ func main() {
 	var mem []int64
 	wg.Go(func() {
 		for time.Now().Before(stop) {
-			mem = append(mem, rss(*pid))
+			mem = append(mem, synth.RSS(*pid))
 			time.Sleep(time.Second)
 		}
-		mem = append(mem, rss(*pid))
+		mem = append(mem, synth.RSS(*pid))
 	})
 	wg.Wait()
 
