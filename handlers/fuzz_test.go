@@ -38,7 +38,9 @@ func FuzzScheduleBody(f *testing.F) {
 					}
 				}
 			case http.StatusBadRequest, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
-				var e struct{ Error struct{ Code, Message string } }
+				var e struct {
+					Error struct{ Code, Message string }
+				}
 				if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error.Message == "" {
 					t.Errorf("%s %d without a JSON error: %s", r.method, w.Code, w.Body)
 				}
