@@ -87,7 +87,7 @@ func TestHostileRequestsKeepMemoryBounded(t *testing.T) {
 	t.Logf("heap grew by %.1f MB; filtered feeds %.1f MB, schedule cache %.1f MB", float64(grown)/1e6,
 		float64(snap.FilteredBytes())/1e6, float64(e.svc.CacheBytes())/1e6)
 	const bound = 64 << 20 // the filtered-feed budget (gzip forms reckoned in) plus the schedules and the store's own
-	if grown > bound {
+	if grown > bound && !raceOn {
 		t.Errorf("heap grew by %d MB, over %d MB", grown>>20, bound>>20)
 	}
 }

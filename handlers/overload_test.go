@@ -108,7 +108,7 @@ func TestOverloadIsShed(t *testing.T) {
 	if worst > time.Second {
 		t.Errorf("a cached response took %s under overload", worst)
 	}
-	if p := peak.Load(); p > 512<<20 {
+	if p := peak.Load(); p > 512<<20 && !raceOn {
 		t.Errorf("RSS reached %d MB", p>>20)
 	}
 	// Nothing was queued behind the load: a page is rendered at once after it.
