@@ -66,6 +66,7 @@ func newLimiters(l Limits) *limiters {
 	}
 	if l.Database > 0 {
 		out.database = limit.NewGate(l.Database, 4*l.Database, time.Second)
+		out.adminGate = limit.NewGate(2, 8, 10*time.Second) // an upload parses up to --max-document
 	}
 	if l.Off {
 		return out
@@ -78,9 +79,6 @@ func newLimiters(l Limits) *limiters {
 	}
 	out.create, out.hourly = keyed(l.Create), keyed(limit.PerHour(l.CreateHourly))
 	out.writes, out.admin = keyed(l.Writes), keyed(l.Admin)
-	if out.admin != nil {
-		out.adminGate = limit.NewGate(2, 8, 10*time.Second)
-	}
 	return out
 }
 
