@@ -71,6 +71,15 @@ func (r *oembedRoutes) serve(c *gin.Context) {
 	if maxH > 0 && maxH < hgt {
 		hgt = maxH
 	}
+	// One answer per embed and size, kept with the snapshot (sizes only shrink the
+	// defaults, so they are bounded; the snapshot's budget bounds the rest).
+	key := "oembed\x00" + kind + "\x00" + id + "\x00" + strconv.Itoa(w) + "x" + strconv.Itoa(hgt)
+	b, _ := snap.Keep(key, func() (*catalog.Body, error) { return r.answer(snap, kind, id, title, w, hgt), nil })
+	writeBody(c, b, jsonType, cachePublicJSON)
+}
+
+// answer renders an oEmbed answer.
+func (r *oembedRoutes) answer(snap *catalog.Snapshot, kind, id, title string, w, hgt int) *catalog.Body {
 	src := r.baseURL + "/embed/" + snap.Event.Slug + "/" + kind
 	if id != "" {
 		src += "/" + agenda.PathID(id)
@@ -81,7 +90,7 @@ func (r *oembedRoutes) serve(c *gin.Context) {
 		HTML: `<iframe src="` + html.EscapeString(src) + `" width="` + strconv.Itoa(w) + `" height="` + strconv.Itoa(hgt) +
 			`" title="` + html.EscapeString(title) + `" loading="lazy" style="border:0;max-width:100%"></iframe>`,
 	})
-	writeBody(c, catalog.NewBody(body, snap.CreatedAt), jsonType, cachePublicJSON)
+	return catalog.NewBody(body, snap.CreatedAt)
 }
 
 // resolve maps a page URL of this service to the embed it stands for. The old in-page

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"time"
+	"strconv"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 
@@ -30,36 +31,62 @@ const svgCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 var svgType = []string{"image/svg+xml; charset=utf-8"}
 
+// Header values of pages, made once.
+var (
+	pageCSPHeader  = []string{pageCSP}
+	embedCSPHeader = []string{embedCSP}
+	svgCSPHeader   = []string{svgCSP}
+	referrerPolicy = []string{"strict-origin-when-cross-origin"}
+)
+
 type pageRoutes struct {
 	gate   *limit.Gate // renders at once; nil for no bound
+	list   atomic.Pointer[indexPage]
 	agenda Agenda
 	pages  *pages.Renderer
 	css    *catalog.Body
 	log    *slog.Logger
 }
 
+// indexPage is the event list as rendered for one set of snapshots.
+type indexPage struct {
+	gens string // the snapshots' generations, in order
+	body *catalog.Body
+}
+
+// index serves the list of events, rendered once for each set of snapshots.
 func (r *pageRoutes) index(c *gin.Context) {
-	var buf bytes.Buffer
 	snaps := r.agenda.All()
+	gens := make([]byte, 0, 8*len(snaps))
+	for _, s := range snaps {
+		gens = strconv.AppendUint(append(gens, ','), s.Gen, 36)
+	}
+	if p := r.list.Load(); p != nil && p.gens == string(gens) {
+		r.html(c, p.body, pageCSPHeader)
+		return
+	}
+	var buf bytes.Buffer
 	if err := r.pages.Index(&buf, snaps); err != nil {
 		fail(c, r.log, err)
 		return
 	}
-	r.html(c, buf.Bytes(), lastChange(snaps), pageCSP)
+	p := &indexPage{gens: string(gens), body: catalog.NewBody(buf.Bytes(), lastChange(snaps))}
+	r.list.Store(p)
+	r.html(c, p.body, pageCSPHeader)
 }
 
 func (r *pageRoutes) event(c *gin.Context) {
-	r.render(c, pageCSP, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap) })
+	r.render(c, pageCSPHeader, "page", func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap) })
 }
 
 func (r *pageRoutes) session(c *gin.Context) {
 	id := c.Param("file")
-	r.render(c, pageCSP, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Session(buf, snap, id) })
+	r.render(c, pageCSPHeader, "session\x00"+id, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Session(buf, snap, id) })
 }
 
 func (r *pageRoutes) speaker(c *gin.Context) {
 	id := c.Param("id")
-	r.render(c, pageCSP, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Speaker(buf, snap, id) })
+	r.render(c, pageCSPHeader, "speaker\x00"+id, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Speaker(buf, snap, id) })
 }
 
 // embed serves /embed/{event}/agenda, /embed/{event}/sessions/{id} and …/speakers/{id}.
@@ -69,7 +96,7 @@ func (r *pageRoutes) embed(c *gin.Context) {
 		r.notFound(c)
 		return
 	}
-	r.render(c, embedCSP, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Embed(buf, snap, kind, id) })
+	r.render(c, embedCSPHeader, "embed\x00"+kind+"\x00"+id, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Embed(buf, snap, kind, id) })
 }
 
 // card serves a speaker card as an SVG image.
@@ -79,59 +106,77 @@ func (r *pageRoutes) card(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
-	release, ok := r.gate.Enter(c.Request.Context())
-	if !ok {
-		shed(c)
-		return
+	id := c.Param("id")
+	b, err := r.keep(c, snap, "card\x00"+id, func(buf *bytes.Buffer) error { return pages.Card(buf, snap, id) })
+	if b == nil && err == nil {
+		return // shed
 	}
-	defer release()
-	var buf bytes.Buffer
-	if err := pages.Card(&buf, snap, c.Param("id")); err != nil {
+	if err != nil {
 		if errors.Is(err, agenda.ErrNotFound) {
-			err = notFound("unknown speaker " + quote(c.Param("id")))
+			err = notFound("unknown speaker " + quote(id))
 		}
 		fail(c, r.log, err)
 		return
 	}
 	h := c.Writer.Header()
-	h["Content-Security-Policy"] = []string{svgCSP}
+	h["Content-Security-Policy"] = svgCSPHeader
 	h["Access-Control-Allow-Origin"] = anyOrigin
-	writeBody(c, catalog.NewBody(buf.Bytes(), snap.CreatedAt), svgType, cachePublicFeed)
+	writeBody(c, b, svgType, cachePublicFeed)
+}
+
+// keep returns the response kept under key in the snapshot, rendering it with fill inside
+// the render gate if it is not kept yet. A conditional request for a kept response is
+// answered from its validators: nothing is rendered. nil and no error: the request was
+// shed (answered 503).
+func (r *pageRoutes) keep(c *gin.Context, snap *catalog.Snapshot, key string, fill func(*bytes.Buffer) error) (*catalog.Body, error) {
+	if b, ok := snap.Kept(key); ok {
+		return b, nil
+	}
+	release, ok := r.gate.Enter(c.Request.Context())
+	if !ok {
+		shed(c)
+		return nil, nil
+	}
+	defer release()
+	return snap.Keep(key, func() (*catalog.Body, error) {
+		var buf bytes.Buffer
+		if err := fill(&buf); err != nil {
+			return nil, err
+		}
+		return catalog.NewBody(buf.Bytes(), snap.CreatedAt), nil
+	})
 }
 
 func (r *pageRoutes) stylesheet(c *gin.Context) {
 	writeBody(c, r.css, cssType, cacheAsset)
 }
 
-// render writes the page that fill renders for the event, or a 404 page.
-func (r *pageRoutes) render(c *gin.Context, csp string, fill func(*bytes.Buffer, *catalog.Snapshot) error) {
+// render writes the page kept under key for the event, rendered by fill once per
+// snapshot, or a 404 page.
+func (r *pageRoutes) render(c *gin.Context, csp []string, key string, fill func(*bytes.Buffer, *catalog.Snapshot) error) {
 	snap, err := snapshot(r.agenda, c)
 	if err != nil {
 		r.notFound(c)
 		return
 	}
-	release, ok := r.gate.Enter(c.Request.Context())
-	if !ok {
-		shed(c)
-		return
-	}
-	defer release()
-	var buf bytes.Buffer
-	if err := fill(&buf, snap); err != nil {
-		if errors.Is(err, agenda.ErrNotFound) {
-			r.notFound(c)
-			return
-		}
+	b, err := r.keep(c, snap, key, func(buf *bytes.Buffer) error { return fill(buf, snap) })
+	switch {
+	case b == nil && err == nil:
+		return // shed
+	case errors.Is(err, agenda.ErrNotFound):
+		r.notFound(c)
+	case err != nil:
 		fail(c, r.log, err)
-		return
+	default:
+		r.html(c, b, csp)
 	}
-	r.html(c, buf.Bytes(), snap.CreatedAt, csp)
 }
 
-func (r *pageRoutes) html(c *gin.Context, page []byte, modified time.Time, csp string) {
-	c.Header("Content-Security-Policy", csp)
-	c.Header("Referrer-Policy", "strict-origin-when-cross-origin")
-	writeBody(c, catalog.NewBody(page, modified), htmlType, cachePublicJSON)
+func (r *pageRoutes) html(c *gin.Context, b *catalog.Body, csp []string) {
+	h := c.Writer.Header()
+	h["Content-Security-Policy"] = csp
+	h["Referrer-Policy"] = referrerPolicy
+	writeBody(c, b, htmlType, cachePublicJSON)
 }
 
 // notFound answers an unknown event, session or speaker on a page route with a small

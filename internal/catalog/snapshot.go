@@ -43,6 +43,7 @@ type Snapshot struct {
 	frabXML    *Body
 	filtered   sync.Map                 // filter key -> *Body, within FilteredBudget bytes
 	nFiltered  atomic.Int64             // bytes held in filtered, gzip forms reckoned in
+	rendered   keptStore                // pages, embeds, cards: rendered once each
 	items      map[string]*feed.Item    // by session id: what feeds may carry
 	inputs     []feed.Session           // what each item was rendered from, links aside
 	shortMu    sync.Mutex               // guards short

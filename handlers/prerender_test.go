@@ -1,0 +1,98 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/confcal/confcal/internal/bundled"
+	"github.com/confcal/confcal/internal/synth"
+)
+
+// Every page, embed and card is rendered once per snapshot, whatever the number of
+// requests, their encodings and revalidations; a conditional request for one renders
+// nothing; a revision renders each again, once.
+func TestPagesRenderOncePerSnapshot(t *testing.T) {
+	e := newEnv(t)
+	pages := []string{
+		"/events/p99conf-24", "/events/p99conf-24/sessions/" + wenger, "/events/p99conf-24/speakers/liz-rice",
+		"/embed/p99conf-24/agenda", "/embed/p99conf-24/sessions/" + wenger, "/embed/p99conf-24/speakers/liz-rice",
+		"/events/p99conf-24/speakers/liz-rice/card.svg",
+	}
+	snap, _ := e.cat.Get("p99conf-24")
+	if snap.Renders() != 0 {
+		t.Fatalf("%d renders before any request", snap.Renders())
+	}
+	etags := map[string]string{}
+	for _, p := range pages {
+		w := e.do("GET", p, "")
+		want(t, w, http.StatusOK)
+		etags[p] = w.Header().Get("ETag")
+		want(t, e.do("GET", p, "", "Accept-Encoding", "gzip"), http.StatusOK)
+		want(t, e.do("GET", p, ""), http.StatusOK)
+	}
+	if got := snap.Renders(); got != uint64(len(pages)) {
+		t.Errorf("%d renders for %d pages", got, len(pages))
+	}
+	before := snap.Renders()
+	for _, p := range pages {
+		for range 5 {
+			w := e.do("GET", p, "", "If-None-Match", etags[p])
+			want(t, w, http.StatusNotModified)
+			if w.Body.Len() != 0 {
+				t.Errorf("%s: 304 with a body", p)
+			}
+		}
+	}
+	if got := snap.Renders(); got != before {
+		t.Errorf("revalidations rendered %d times", got-before)
+	}
+	// A revision: a new snapshot renders each page again, once.
+	ev, _ := bundled.Event()
+	ev.Sessions[0].Title += " (moved)"
+	e.publish(ev)
+	next, _ := e.cat.Get("p99conf-24")
+	if next == snap {
+		t.Fatal("no new snapshot")
+	}
+	for _, p := range pages {
+		w := e.do("GET", p, "", "If-None-Match", etags[p])
+		if p == pages[0] && w.Code != http.StatusOK {
+			t.Errorf("the agenda page after a revision: %d", w.Code) // its text changed
+		}
+		e.do("GET", p, "")
+	}
+	if got := next.Renders(); got != uint64(len(pages)) {
+		t.Errorf("%d renders on the new snapshot for %d pages", got, len(pages))
+	}
+}
+
+// BenchmarkPagePrerendered serves the 300-session hosted agenda page, gzip, as a browser
+// asks for it: from the snapshot, after its one render.
+func BenchmarkPagePrerendered(b *testing.B) {
+	e := newEnv(b, synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2}))
+	req := httptest.NewRequest("GET", "/events/synth", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	out := &discard{h: http.Header{}}
+	e.h.ServeHTTP(out, req)
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(out.h)
+		e.h.ServeHTTP(out, req)
+	}
+}
+
+// BenchmarkPage304 revalidates the same page: validators only.
+func BenchmarkPage304(b *testing.B) {
+	e := newEnv(b, synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2}))
+	w := e.do("GET", "/events/synth", "", "Accept-Encoding", "gzip")
+	req := httptest.NewRequest("GET", "/events/synth", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("If-None-Match", w.Header().Get("ETag"))
+	out := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(out.h)
+		e.h.ServeHTTP(out, req)
+	}
+}
