@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Load run for docs/performance.md: each kind of cached response served by confcal serve
+# (SQLite, --limits=off, access log on) beside nginx serving the same bytes with the same
+# headers from files, alternating rounds, wrk on loopback, bounded in time. Installs
+# nginx-light and wrk (Debian) if missing. With 2 or more cores each server runs on core 1
+# (nginx with one worker, confcal with GOMAXPROCS=1) and wrk on core 0; the server CPU per
+# request is read from /proc.
+#   scripts/nginxcmp.sh [seconds per run, default 8] [rounds, default 3] [connections, default 32]
+set -euo pipefail
+export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
+cd "$(dirname "$0")/.."
+secs="${1:-8}"; rounds="${2:-3}"; conns="${3:-32}"
+if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null
+fi
+server=(); client=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then server=(taskset -c 1); client=(taskset -c 0); fi
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+go build -o "$work/confcal" ./cmd/confcal
+go run ./internal/synth/cmd/synth -slug synth -sessions 300 -tracks 8 > "$work/synth.json"
+export CONFCAL_DATA_DIR="$work/data" CONFCAL_LIMITS=off CONFCAL_METRICS_ADDR=off
+"$work/confcal" import --event synth "$work/synth.json" 2>/dev/null
+cport=$(( 20000 + RANDOM % 10000 )); nport=$(( cport + 1 ))
+GOMAXPROCS=${GOMAXPROCS:-1} CONFCAL_ADDR="127.0.0.1:$cport" "${server[@]}" "$work/confcal" serve 2> "$work/serve.log" &
+cpid=$!
+c="http://127.0.0.1:$cport"
+for _ in $(seq 50); do curl -sf "$c/readyz" >/dev/null && break; sleep 0.2; done
+ids=$(seq -f '"session-%g"' 1 30 300 | paste -sd,)
+feed=$(curl -sf -X POST "$c/api/v1/events/synth/schedules" -H 'Content-Type: application/json' -d "{\"sessions\":[$ids]}" |
+  sed -n 's/.*"feedUrl":"[^"]*\(\/feeds\/[^"]*\)".*/\1/p')
+etag=$(curl -sf -D - -o /dev/null -H 'Accept-Encoding: gzip' "$c/events/synth/calendar.ics" | tr -d '\r' | sed -n 's/^Etag: //Ip')
+# kind | path | request headers (;-separated)
+kinds=(
+  "page-300-gzip|/events/synth|Accept-Encoding: gzip"
+  "page-36-gzip|/events/p99conf-24|Accept-Encoding: gzip"
+  "personal-feed|$feed|"
+  "widget-gzip|/widget.js|Accept-Encoding: gzip"
+  "event-ics-gzip|/events/synth/calendar.ics|Accept-Encoding: gzip"
+  "304|/events/synth/calendar.ics|Accept-Encoding: gzip;If-None-Match: $etag"
+  "event-json-300-gzip|/api/v1/events/synth|Accept-Encoding: gzip"
+)
+# nginx: one location per kind, the body confcal sent as a file, confcal's headers.
+mkdir -p "$work/root"
+{
+  echo "worker_processes 1; pid $work/nginx.pid; error_log $work/nginx.err; events { worker_connections 1024; }"
+  echo "http { access_log $work/nginx.access; server_tokens off; etag on; keepalive_requests 1000000;"
+  echo "  server { listen 127.0.0.1:$nport; root $work/root;"
+} > "$work/nginx.conf"
+for k in "${kinds[@]}"; do
+  IFS='|' read -r name path hdrs <<<"$k"
+  args=(); IFS=';' read -ra hs <<<"$hdrs"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
+  get=("${args[@]}"); [ "$name" = 304 ] && get=(-H 'Accept-Encoding: gzip')  # the body a 304 stands for
+  curl -sf "${get[@]}" -D "$work/$name.h" -o "$work/root/$name" "$c$path"
+  type=$(tr -d '\r' < "$work/$name.h" | sed -n 's/^Content-Type: //Ip')
+  {
+    echo "    location = /$name { default_type \"$type\"; types { } "
+    tr -d '\r' < "$work/$name.h" | grep -iE '^(Cache-Control|Content-Encoding|Vary|X-Content-Type-Options|Cross-Origin-Resource-Policy|Content-Security-Policy|Referrer-Policy|Access-Control-Allow-Origin|X-Request-Id):' |
+      sed 's/"/\\"/g; s/^\([^:]*\): \(.*\)$/      add_header \1 "\2";/'
+    echo "    }"
+  } >> "$work/nginx.conf"
+done
+echo "  } }" >> "$work/nginx.conf"
+chmod -R a+rX "$work"   # nginx's workers run as nobody
+"${server[@]}" nginx -c "$work/nginx.conf" -p "$work"
+sleep 0.3
+npid=$(cat "$work/nginx.pid"); nworker=$(pgrep -P "$npid" | head -1)
+tck=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+echo "$(nproc) cores; pinned: ${server[*]:-no}; $(go version); nginx $(nginx -v 2>&1 | sed 's/.*\///'); wrk -t1 -c$conns -d${secs}s, $rounds rounds"
+echo
+echo "| response | bytes | confcal req/s | nginx req/s | confcal / nginx | µs CPU per request confcal / nginx |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+for k in "${kinds[@]}"; do
+  IFS='|' read -r name path hdrs <<<"$k"
+  args=(); IFS=';' read -ra hs <<<"$hdrs"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
+  nargs=("${args[@]}")
+  if [ "$name" = 304 ]; then
+    netag=$(curl -s -D - -o /dev/null "http://127.0.0.1:$nport/$name" | tr -d '\r' | sed -n 's/^Etag: //Ip')
+    nargs=(-H "Accept-Encoding: gzip" -H "If-None-Match: $netag")
+  fi
+  # Both answer the same: status and bytes on the wire.
+  a=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "${args[@]}" "$c$path")
+  b=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "${nargs[@]}" "http://127.0.0.1:$nport/$name")
+  [ "$a" = "$b" ] || { echo "$name: confcal answers $a, nginx $b" >&2; exit 1; }
+  cs=0; ns=0; cc=0; nc=0; cn=0; nn=0; ratios=()
+  for _ in $(seq "$rounds"); do
+    t0=$(cpu "$cpid"); out=$("${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "${args[@]}" "$c$path"); t1=$(cpu "$cpid")
+    r1=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); n1=$(awk '/requests in/ {print $1}' <<<"$out")
+    t2=$(cpu "$nworker"); out=$("${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "${nargs[@]}" "http://127.0.0.1:$nport/$name"); t3=$(cpu "$nworker")
+    r2=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); n2=$(awk '/requests in/ {print $1}' <<<"$out")
+    cs=$(echo "$cs + $r1" | bc); ns=$(echo "$ns + $r2" | bc)
+    cc=$(( cc + t1 - t0 )); nc=$(( nc + t3 - t2 )); cn=$(( cn + n1 )); nn=$(( nn + n2 ))
+    ratios+=("$(echo "scale=3; $r1 / $r2" | bc)")
+  done
+  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (rounds: ${ratios[*]}) | $(echo "scale=1; $cc * 1000000 / $tck / $cn" | bc) / $(echo "scale=1; $nc * 1000000 / $tck / $nn" | bc) |"
+done
