@@ -12,6 +12,11 @@ import (
 
 // AddRevision stores r if its number follows the event's latest.
 func (s *DB) AddRevision(ctx context.Context, r store.Revision) error {
+	release, err := s.write(ctx)
+	if err != nil {
+		return fmt.Errorf("add revision: %w", err)
+	}
+	defer release()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("add revision: %w", err)
@@ -119,6 +124,11 @@ func (s *DB) Heads(ctx context.Context) (map[string]int, error) {
 
 // DeleteEvent removes the event's revisions and schedules and remembers the deletion.
 func (s *DB) DeleteEvent(ctx context.Context, event string, now time.Time) error {
+	release, err := s.write(ctx)
+	if err != nil {
+		return fmt.Errorf("delete event: %w", err)
+	}
+	defer release()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("delete event: %w", err)

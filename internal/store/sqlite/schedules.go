@@ -18,6 +18,11 @@ const scheduleColumns = "id, event, feed_hash, edit_hash, sessions, alarm_minute
 
 // CreateSchedule stores a new schedule at version 1.
 func (s *DB) CreateSchedule(ctx context.Context, sc store.Schedule) (store.Schedule, error) {
+	release, err := s.write(ctx)
+	if err != nil {
+		return sc, fmt.Errorf("create schedule: %w", err)
+	}
+	defer release()
 	sc.Version = 1
 	sc.UpdatedAt = sc.CreatedAt
 	sessions, err := json.Marshal(nonNil(sc.Sessions))
@@ -47,6 +52,11 @@ func (s *DB) ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedul
 
 // UpdateSchedule changes a schedule in one transaction and raises its version.
 func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
+	release, err := s.write(ctx)
+	if err != nil {
+		return store.Schedule{}, fmt.Errorf("update schedule: %w", err)
+	}
+	defer release()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return store.Schedule{}, fmt.Errorf("update schedule: %w", err)
@@ -80,6 +90,11 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 
 // DeleteSchedule removes a schedule.
 func (s *DB) DeleteSchedule(ctx context.Context, id string) error {
+	release, err := s.write(ctx)
+	if err != nil {
+		return fmt.Errorf("delete schedule: %w", err)
+	}
+	defer release()
 	res, err := s.db.ExecContext(ctx, "DELETE FROM schedules WHERE id = $1", id)
 	if err != nil {
 		return fmt.Errorf("delete schedule: %w", err)

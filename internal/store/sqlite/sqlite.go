@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"sort"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,6 +27,25 @@ func Migrations() fs.FS { return migrations }
 // DB is a Store on one SQLite file.
 type DB struct {
 	db *sql.DB
+	// writer admits one write transaction of this process at a time. SQLite has one
+	// writer anyway; without this, writers that find the lock taken wait in SQLite's busy
+	// handler, which sleeps in steps of up to 100 ms, and that made the tail (p99 37 ms,
+	// max 0.44 s with 8 clients). Waiting here wakes the next writer the moment the last
+	// commits. Other processes (confcal import) still meet the busy timeout.
+	writer chan struct{}
+	// stop ends the background checkpoints; stopped says they have.
+	stop, stopped chan struct{}
+	closeOnce     sync.Once
+}
+
+// write waits for this process's turn to write, or for ctx.
+func (s *DB) write(ctx context.Context) (release func(), err error) {
+	select {
+	case s.writer <- struct{}{}:
+		return func() { <-s.writer }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 var _ store.Store = (*DB)(nil)
@@ -41,6 +61,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// Checkpoints run in the background (checkpoint), not in whichever commit crosses
+	// SQLite's 1,000-page mark: a checkpoint writes and syncs the database file, and the
+	// commit that ran it, and every write queued behind, waited for that.
+	q.Add("_pragma", "wal_autocheckpoint(0)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -49,16 +73,40 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
-	s := &DB{db: db}
+	s := &DB{db: db, writer: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	go s.checkpoint(time.Second)
 	return s, nil
 }
 
-// Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
+// checkpoint copies the WAL into the database file every interval without blocking
+// readers or the writer (PASSIVE), until Close.
+func (s *DB) checkpoint(interval time.Duration) {
+	defer close(s.stopped)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.db.Exec("PRAGMA wal_checkpoint(PASSIVE)") // an error now is met by the next
+		}
+	}
+}
+
+// Close stops the checkpoints and closes the database.
+func (s *DB) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		<-s.stopped
+		s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)") // leave a small WAL behind
+	})
+	return s.db.Close()
+}
 
 // Ping reports whether the database answers a query.
 func (s *DB) Ping(ctx context.Context) error {
