@@ -18,23 +18,21 @@ const scheduleColumns = "id, event, feed_hash, edit_hash, sessions, alarm_minute
 
 // CreateSchedule stores a new schedule at version 1.
 func (s *DB) CreateSchedule(ctx context.Context, sc store.Schedule) (store.Schedule, error) {
-	release, err := s.write(ctx)
-	if err != nil {
-		return sc, fmt.Errorf("create schedule: %w", err)
-	}
-	defer release()
 	sc.Version = 1
 	sc.UpdatedAt = sc.CreatedAt
 	sessions, err := json.Marshal(nonNil(sc.Sessions))
 	if err != nil {
 		return sc, fmt.Errorf("create schedule: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx, "INSERT INTO schedules ("+scheduleColumns+
-		") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-		sc.ID, sc.Event, sc.FeedHash, sc.EditHash, string(sessions), sc.AlarmMinutes, sc.Version,
-		sc.CreatedAt.UnixMicro(), sc.UpdatedAt.UnixMicro())
+	err = s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO schedules ("+scheduleColumns+
+			") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			sc.ID, sc.Event, sc.FeedHash, sc.EditHash, string(sessions), sc.AlarmMinutes, sc.Version,
+			sc.CreatedAt.UnixMicro(), sc.UpdatedAt.UnixMicro())
+		return mapConstraint(err)
+	})
 	if err != nil {
-		return sc, fmt.Errorf("create schedule: %w", mapConstraint(err))
+		return sc, fmt.Errorf("create schedule: %w", err)
 	}
 	sc.Sessions = nonNil(sc.Sessions)
 	return sc, nil
@@ -52,57 +50,56 @@ func (s *DB) ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedul
 
 // UpdateSchedule changes a schedule in one transaction and raises its version.
 func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
-	release, err := s.write(ctx)
-	if err != nil {
-		return store.Schedule{}, fmt.Errorf("update schedule: %w", err)
-	}
-	defer release()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return store.Schedule{}, fmt.Errorf("update schedule: %w", err)
-	}
-	defer tx.Rollback()
-	sc, err := scanSchedule(tx.QueryRowContext(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE id = $1", id))
-	if err != nil {
-		return sc, err
-	}
-	if err := change(&sc); err != nil {
+	var out store.Schedule
+	var domain bool // the error is the change's or a lookup's, not the database's
+	err := s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		sc, err := scanSchedule(tx.QueryRowContext(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE id = $1", id))
+		if err != nil {
+			domain = errors.Is(err, store.ErrNotFound)
+			return err
+		}
+		if err := change(&sc); err != nil {
+			domain = true
+			return err
+		}
+		sc.Version++
+		sc.UpdatedAt = now.UTC()
+		sessions, err := json.Marshal(nonNil(sc.Sessions))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
+			version = $5, updated_at = $6 WHERE id = $1`,
+			sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro())
+		if err != nil {
+			return mapConstraint(err)
+		}
+		sc.Sessions = nonNil(sc.Sessions)
+		out = sc
+		return nil
+	})
+	switch {
+	case err == nil:
+		return out, nil
+	case domain:
 		return store.Schedule{}, err
+	default:
+		return store.Schedule{}, fmt.Errorf("update schedule: %w", err)
 	}
-	sc.Version++
-	sc.UpdatedAt = now.UTC()
-	sessions, err := json.Marshal(nonNil(sc.Sessions))
-	if err != nil {
-		return sc, fmt.Errorf("update schedule: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
-		version = $5, updated_at = $6 WHERE id = $1`,
-		sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro())
-	if err != nil {
-		return sc, fmt.Errorf("update schedule: %w", mapConstraint(err))
-	}
-	if err := tx.Commit(); err != nil {
-		return sc, fmt.Errorf("update schedule: %w", err)
-	}
-	sc.Sessions = nonNil(sc.Sessions)
-	return sc, nil
 }
 
 // DeleteSchedule removes a schedule.
 func (s *DB) DeleteSchedule(ctx context.Context, id string) error {
-	release, err := s.write(ctx)
-	if err != nil {
-		return fmt.Errorf("delete schedule: %w", err)
-	}
-	defer release()
-	res, err := s.db.ExecContext(ctx, "DELETE FROM schedules WHERE id = $1", id)
-	if err != nil {
-		return fmt.Errorf("delete schedule: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return fmt.Errorf("delete schedule %s: %w", id, store.ErrNotFound)
-	}
-	return nil
+	return s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM schedules WHERE id = $1", id)
+		if err != nil {
+			return fmt.Errorf("delete schedule: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return fmt.Errorf("delete schedule %s: %w", id, store.ErrNotFound)
+		}
+		return nil
+	})
 }
 
 // Totals counts schedules and their stars.

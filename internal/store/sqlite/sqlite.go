@@ -33,9 +33,12 @@ type DB struct {
 	// max 0.44 s with 8 clients). Waiting here wakes the next writer the moment the last
 	// commits. Other processes (confcal import) still meet the busy timeout.
 	writer chan struct{}
-	// stop ends the background checkpoints; stopped says they have.
-	stop, stopped chan struct{}
-	closeOnce     sync.Once
+	// ops are schedule writes waiting for the next group commit (batch.go).
+	ops chan *op
+	// stop ends the background checkpoints and the write loop; stopped and written say
+	// they have.
+	stop, stopped, written chan struct{}
+	closeOnce              sync.Once
 }
 
 // write waits for this process's turn to write, or for ctx.
@@ -73,12 +76,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
-	s := &DB{db: db, writer: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &DB{db: db, writer: make(chan struct{}, 1), ops: make(chan *op),
+		stop: make(chan struct{}), stopped: make(chan struct{}), written: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	go s.checkpoint(time.Second)
+	go s.writeLoop()
 	return s, nil
 }
 
@@ -103,6 +108,7 @@ func (s *DB) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stop)
 		<-s.stopped
+		<-s.written
 		s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)") // leave a small WAL behind
 	})
 	return s.db.Close()
