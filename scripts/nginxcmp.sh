@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load run for docs/performance.md: each kind of cached response served by confcal serve
 # (SQLite, --limits=off, access log on) beside nginx serving the same bytes with the same
-# headers from files, alternating rounds, wrk on loopback, bounded in time. Installs
+# headers from files and a bare net/http server doing the same from memory
+# (internal/synth/cmd/bareserve), alternating rounds, wrk on loopback, bounded in time. Installs
 # nginx-light and wrk (Debian) if missing. With 2 or more cores each server runs on core 1
-# (nginx with one worker, confcal with GOMAXPROCS=1) and wrk on core 0; the server CPU per
+# (nginx with one worker, confcal and the bare server with GOMAXPROCS=1) and wrk on core 0; the server CPU per
 # request is read from /proc.
 #   scripts/nginxcmp.sh [seconds per run, default 8] [rounds, default 3] [connections, default 32]
 set -euo pipefail
@@ -17,10 +18,11 @@ server=(); client=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then server=(taskset -c 1); client=(taskset -c 0); fi
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 go build -o "$work/confcal" ./cmd/confcal
+go build -o "$work/bareserve" ./internal/synth/cmd/bareserve
 go run ./internal/synth/cmd/synth -slug synth -sessions 300 -tracks 8 > "$work/synth.json"
 export CONFCAL_DATA_DIR="$work/data" CONFCAL_LIMITS=off CONFCAL_METRICS_ADDR=off
 "$work/confcal" import --event synth "$work/synth.json" 2>/dev/null
-cport=$(( 20000 + RANDOM % 10000 )); nport=$(( cport + 1 ))
+cport=$(( 20000 + RANDOM % 10000 )); nport=$(( cport + 1 )); bport=$(( cport + 2 ))
 GOMAXPROCS=${GOMAXPROCS:-1} CONFCAL_ADDR="127.0.0.1:$cport" "${server[@]}" "$work/confcal" serve 2> "$work/serve.log" &
 cpid=$!
 c="http://127.0.0.1:$cport"
@@ -64,12 +66,17 @@ chmod -R a+rX "$work"   # nginx's workers run as nobody
 "${server[@]}" nginx -c "$work/nginx.conf" -p "$work"
 sleep 0.3
 npid=$(cat "$work/nginx.pid"); nworker=$(pgrep -P "$npid" | head -1)
+names=(); for k in "${kinds[@]}"; do names+=("${k%%|*}"); done
+cp "$work"/*.h "$work/root/"
+GOMAXPROCS=${GOMAXPROCS:-1} "${server[@]}" "$work/bareserve" -addr "127.0.0.1:$bport" -dir "$work/root" "${names[@]}" &
+bpid=$!
+sleep 0.3
 tck=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 echo "$(nproc) cores; pinned: ${server[*]:-no}; $(go version); nginx $(nginx -v 2>&1 | sed 's/.*\///'); wrk -t1 -c$conns -d${secs}s, $rounds rounds"
 echo
-echo "| response | bytes | confcal req/s | nginx req/s | confcal / nginx | µs CPU per request confcal / nginx |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| response | bytes | confcal req/s | bare Go req/s | nginx req/s | confcal / nginx | confcal / bare Go | µs CPU per request confcal / bare Go / nginx |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for k in "${kinds[@]}"; do
   IFS='|' read -r name path hdrs <<<"$k"
   args=(); IFS=';' read -ra hs <<<"$hdrs"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
@@ -81,16 +88,20 @@ for k in "${kinds[@]}"; do
   # Both answer the same: status and bytes on the wire.
   a=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "${args[@]}" "$c$path")
   b=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "${nargs[@]}" "http://127.0.0.1:$nport/$name")
-  [ "$a" = "$b" ] || { echo "$name: confcal answers $a, nginx $b" >&2; exit 1; }
-  cs=0; ns=0; cc=0; nc=0; cn=0; nn=0; ratios=()
+  g=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "${args[@]}" "http://127.0.0.1:$bport/$name")
+  [ "$a" = "$b" ] && [ "$a" = "$g" ] || { echo "$name: confcal answers $a, nginx $b, bare Go $g" >&2; exit 1; }
+  cs=0; ns=0; bs=0; cc=0; nc=0; bc=0; cn=0; nn=0; bn=0; ratios=(); bratios=()
   for _ in $(seq "$rounds"); do
     t0=$(cpu "$cpid"); out=$("${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "${args[@]}" "$c$path"); t1=$(cpu "$cpid")
     r1=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); n1=$(awk '/requests in/ {print $1}' <<<"$out")
     t2=$(cpu "$nworker"); out=$("${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "${nargs[@]}" "http://127.0.0.1:$nport/$name"); t3=$(cpu "$nworker")
     r2=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); n2=$(awk '/requests in/ {print $1}' <<<"$out")
-    cs=$(echo "$cs + $r1" | bc); ns=$(echo "$ns + $r2" | bc)
-    cc=$(( cc + t1 - t0 )); nc=$(( nc + t3 - t2 )); cn=$(( cn + n1 )); nn=$(( nn + n2 ))
-    ratios+=("$(echo "scale=3; $r1 / $r2" | bc)")
+    t4=$(cpu "$bpid"); out=$("${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "${args[@]}" "http://127.0.0.1:$bport/$name"); t5=$(cpu "$bpid")
+    r3=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); n3=$(awk '/requests in/ {print $1}' <<<"$out")
+    cs=$(echo "$cs + $r1" | bc); ns=$(echo "$ns + $r2" | bc); bs=$(echo "$bs + $r3" | bc)
+    cc=$(( cc + t1 - t0 )); nc=$(( nc + t3 - t2 )); bc=$(( bc + t5 - t4 )); cn=$(( cn + n1 )); nn=$(( nn + n2 )); bn=$(( bn + n3 ))
+    ratios+=("$(echo "scale=2; $r1 / $r2" | bc)"); bratios+=("$(echo "scale=2; $r1 / $r3" | bc)")
   done
-  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (rounds: ${ratios[*]}) | $(echo "scale=1; $cc * 1000000 / $tck / $cn" | bc) / $(echo "scale=1; $nc * 1000000 / $tck / $nn" | bc) |"
+  us() { echo "scale=1; $1 * 1000000 / $tck / $2" | bc; }
+  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$bs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (${ratios[*]}) | $(echo "scale=2; $cs / $bs" | bc) (${bratios[*]}) | $(us $cc $cn) / $(us $bc $bn) / $(us $nc $nn) |"
 done
