@@ -52,3 +52,17 @@ func BenchmarkBareHandler(b *testing.B) {
 		h.ServeHTTP(out, req)
 	}
 }
+
+// BenchmarkEventJSON serves the 300-session event JSON, gzip, through the whole stack.
+func BenchmarkEventJSON(b *testing.B) {
+	e := newEnv(b, synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2}))
+	req := httptest.NewRequest("GET", "/api/v1/events/synth", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	out := &discard{h: http.Header{}}
+	e.h.ServeHTTP(out, req)
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(out.h)
+		e.h.ServeHTTP(out, req)
+	}
+}

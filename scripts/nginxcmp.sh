@@ -34,7 +34,7 @@ etag=$(curl -sf -D - -o /dev/null -H 'Accept-Encoding: gzip' "$c/events/synth/ca
 # kind | path | request headers (;-separated)
 kinds=(
   "page-300-gzip|/events/synth|Accept-Encoding: gzip"
-  "page-36-gzip|/events/p99conf-24|Accept-Encoding: gzip"
+  "page-bundled-gzip|/events/p99conf-24|Accept-Encoding: gzip"
   "personal-feed|$feed|"
   "widget-gzip|/widget.js|Accept-Encoding: gzip"
   "event-ics-gzip|/events/synth/calendar.ics|Accept-Encoding: gzip"
