@@ -68,11 +68,14 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&c.AccessLog, "access-log", access, "log one line per request (feed tokens masked)")
 	seed, _ := strconv.ParseBool(env("SEED", "true"))
 	fs.BoolVar(&c.Seed, "seed", seed, "load the bundled P99 CONF 24 event when the store has none")
-	refresh, err := time.ParseDuration(env("REFRESH", "1s"))
+	// A look is one indexed query (the latest revision number of each event), so looking
+	// often costs next to nothing and a revision `confcal import` writes is served within
+	// ~0.2 s at 5,000 sessions (docs/performance.md).
+	refresh, err := time.ParseDuration(env("REFRESH", "50ms"))
 	if err != nil {
 		refresh = -1 // reported by Validate
 	}
-	fs.DurationVar(&c.Refresh, "refresh", refresh, "how often to look for revisions written by other processes")
+	fs.DurationVar(&c.Refresh, "refresh", refresh, "how often to look for revisions written by other processes (on PostgreSQL, notifications do it, and this is their safety net, kept within 250–500 ms)")
 	maxDoc, err := strconv.ParseInt(env("MAX_DOCUMENT", strconv.Itoa(importer.DefaultMaxSize)), 10, 64)
 	if err != nil {
 		maxDoc = -1 // reported by Validate

@@ -170,10 +170,11 @@ func newApp(ctx context.Context, cfg *Config, st store.Store, sources []sync.Sou
 // re-check, scheduled syncs, and on PostgreSQL the change listener.
 func (a *app) background(ctx context.Context, cfg *Config) {
 	watch := cfg.Refresh
-	if cfg.DatabaseURL != "" && watch > 500*time.Millisecond {
+	if cfg.DatabaseURL != "" {
 		// The safety net behind change notifications: with it, a revision another instance
-		// wrote is served within a second even while this one's listener reconnects.
-		watch = 500 * time.Millisecond
+		// wrote is served within a second even while this one's listener reconnects; more
+		// often than 250 ms would only load the database, as notifications arrive at once.
+		watch = min(max(watch, 250*time.Millisecond), 500*time.Millisecond)
 	}
 	go a.cat.Watch(ctx, watch)
 	go a.syncer.Run(ctx)
