@@ -17,6 +17,18 @@ func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(int)             {}
 
+// serveLoop serves req through h for the benchmark, after one request that warms what it
+// keeps, into a writer that keeps nothing.
+func serveLoop(b *testing.B, h http.Handler, req *http.Request) {
+	out := &discard{h: http.Header{}}
+	h.ServeHTTP(out, req)
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(out.h)
+		h.ServeHTTP(out, req)
+	}
+}
+
 // BenchmarkPersonalFeedHTTP serves a cached 10-session personal feed through the whole
 // router and middleware chain.
 func BenchmarkPersonalFeedHTTP(b *testing.B) {
@@ -27,13 +39,7 @@ func BenchmarkPersonalFeedHTTP(b *testing.B) {
 	}
 	w := e.do("POST", "/api/v1/events/synth/schedules", `{"sessions":[`+strings.Join(ids, ",")+`]}`)
 	c := decodeJSON[created](b, w)
-	req := httptest.NewRequest("GET", feedPath(c.FeedURL), nil)
-	out := &discard{h: http.Header{}}
-	b.ReportAllocs()
-	for b.Loop() {
-		clear(out.h)
-		e.h.ServeHTTP(out, req)
-	}
+	serveLoop(b, e.h, httptest.NewRequest("GET", feedPath(c.FeedURL), nil))
 }
 
 // BenchmarkBareHandler is the floor: a bare handler writing the same bytes.
@@ -58,11 +64,5 @@ func BenchmarkEventJSON(b *testing.B) {
 	e := newEnv(b, synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2}))
 	req := httptest.NewRequest("GET", "/api/v1/events/synth", nil)
 	req.Header.Set("Accept-Encoding", "gzip")
-	out := &discard{h: http.Header{}}
-	e.h.ServeHTTP(out, req)
-	b.ReportAllocs()
-	for b.Loop() {
-		clear(out.h)
-		e.h.ServeHTTP(out, req)
-	}
+	serveLoop(b, e.h, req)
 }

@@ -73,13 +73,7 @@ func BenchmarkPagePrerendered(b *testing.B) {
 	e := newEnv(b, synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2}))
 	req := httptest.NewRequest("GET", "/events/synth", nil)
 	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
-	out := &discard{h: http.Header{}}
-	e.h.ServeHTTP(out, req)
-	b.ReportAllocs()
-	for b.Loop() {
-		clear(out.h)
-		e.h.ServeHTTP(out, req)
-	}
+	serveLoop(b, e.h, req)
 }
 
 // BenchmarkPage304 revalidates the same page: validators only.
@@ -89,10 +83,5 @@ func BenchmarkPage304(b *testing.B) {
 	req := httptest.NewRequest("GET", "/events/synth", nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	req.Header.Set("If-None-Match", w.Header().Get("ETag"))
-	out := &discard{h: http.Header{}}
-	b.ReportAllocs()
-	for b.Loop() {
-		clear(out.h)
-		e.h.ServeHTTP(out, req)
-	}
+	serveLoop(b, e.h, req)
 }
