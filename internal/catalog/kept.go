@@ -14,8 +14,14 @@ import (
 // pass the budget.
 var KeptBudget int64 = 64 << 20
 
-// kept is a snapshot's store of rendered responses, each rendered at most once while the
-// budget lasts; concurrent requests for one that is being rendered wait for it.
+// FilteredBudget bounds the bytes of filtered feeds a snapshot keeps: every track, room,
+// day and session feed of a large event fits several times over, while odd combinations
+// of filters cannot grow memory past it. A feed past the budget is assembled for each
+// request (which callers bound as any other render).
+const FilteredBudget = 32 << 20
+
+// keptStore holds a snapshot's rendered bodies by key, each rendered at most once while
+// its budget lasts; concurrent requests for one that is being rendered wait for it.
 type keptStore struct {
 	bodies  sync.Map // key -> *Body
 	bytes   atomic.Int64
@@ -23,35 +29,35 @@ type keptStore struct {
 	flight  singleflight.Group
 }
 
-// Kept returns the response kept under key, if it has been rendered.
-func (s *Snapshot) Kept(key string) (*Body, bool) {
-	b, ok := s.rendered.bodies.Load(key)
+func (k *keptStore) get(key string) (*Body, bool) {
+	b, ok := k.bodies.Load(key)
 	if !ok {
 		return nil, false
 	}
 	return b.(*Body), true
 }
 
-// Keep returns the response kept under key, rendering it with render the first time. A
-// render's error is returned and nothing is kept, so a miss (an unknown id) costs a
-// lookup each time and no memory.
-func (s *Snapshot) Keep(key string, render func() (*Body, error)) (*Body, error) {
-	if b, ok := s.Kept(key); ok {
+// keep returns the body kept under key, rendering it the first time and keeping it while
+// budget allows. A render's error is returned and nothing is kept, so a miss (an unknown
+// id) costs a lookup each time and no memory.
+func (k *keptStore) keep(key string, budget int64, render func() (*Body, error)) (*Body, error) {
+	if b, ok := k.get(key); ok {
 		return b, nil
 	}
-	v, err, _ := s.rendered.flight.Do(key, func() (any, error) {
-		if b, ok := s.Kept(key); ok {
+	v, err, _ := k.flight.Do(key, func() (any, error) {
+		if b, ok := k.get(key); ok {
 			return b, nil
 		}
-		s.rendered.renders.Add(1)
+		k.renders.Add(1)
 		b, err := render()
 		if err != nil {
 			return nil, err
 		}
-		if cost := int64(len(b.Data)+len(key)) * 3 / 2; s.rendered.bytes.Add(cost) <= KeptBudget {
-			s.rendered.bodies.Store(key, b)
+		// The body's gzip form, made on first use, weighs about a third of it more.
+		if cost := int64(len(b.Data)+len(key)) * 3 / 2; k.bytes.Add(cost) <= budget {
+			k.bodies.Store(key, b)
 		} else {
-			s.rendered.bytes.Add(-cost)
+			k.bytes.Add(-cost)
 		}
 		return b, nil
 	})
@@ -59,6 +65,14 @@ func (s *Snapshot) Keep(key string, render func() (*Body, error)) (*Body, error)
 		return nil, err
 	}
 	return v.(*Body), nil
+}
+
+// Kept returns the response kept under key, if it has been rendered.
+func (s *Snapshot) Kept(key string) (*Body, bool) { return s.rendered.get(key) }
+
+// Keep returns the response kept under key, rendering it with render the first time.
+func (s *Snapshot) Keep(key string, render func() (*Body, error)) (*Body, error) {
+	return s.rendered.keep(key, KeptBudget, render)
 }
 
 // Renders counts the renders Keep ran for this snapshot.

@@ -41,8 +41,7 @@ type Snapshot struct {
 	frabOnce   sync.Once
 	frabJSON   *Body
 	frabXML    *Body
-	filtered   sync.Map                 // filter key -> *Body, within FilteredBudget bytes
-	nFiltered  atomic.Int64             // bytes held in filtered, gzip forms reckoned in
+	filtered   keptStore                // filtered feeds by filter key, within FilteredBudget
 	rendered   keptStore                // pages, embeds, cards: rendered once each
 	items      map[string]*feed.Item    // by session id: what feeds may carry
 	inputs     []feed.Session           // what each item was rendered from, links aside
@@ -221,12 +220,6 @@ type Filter struct {
 	Bounded bool
 }
 
-// FilteredBudget bounds the bytes of filtered feeds a snapshot keeps: every track, room,
-// day and session feed of a large event fits several times over, while odd combinations
-// of filters cannot grow memory past it. A feed past the budget is assembled for each
-// request (which callers bound as any other render).
-const FilteredBudget = 32 << 20
-
 // Normalize sorts a filter's lists and drops repeated ids, so that one selection has one
 // cache key however a URL spells it.
 func (f Filter) Normalize() Filter {
@@ -241,37 +234,19 @@ func (f Filter) key() string {
 }
 
 // CachedFeed returns the filtered feed if it has been assembled and kept.
-func (s *Snapshot) CachedFeed(f Filter) (*Body, bool) {
-	b, ok := s.filtered.Load(f.Normalize().key())
-	if !ok {
-		return nil, false
-	}
-	return b.(*Body), true
-}
+func (s *Snapshot) CachedFeed(f Filter) (*Body, bool) { return s.filtered.get(f.Normalize().key()) }
 
 // FilteredFeed returns an event feed of the sessions the filter selects, under a calendar
 // name that says what the filter chose. It is assembled once per snapshot and filter, and
 // kept while the snapshot's FilteredBudget lasts.
 func (s *Snapshot) FilteredFeed(f Filter) *Body {
 	f = f.Normalize()
-	key := f.key()
-	if b, ok := s.filtered.Load(key); ok {
-		return b.(*Body)
-	}
-	b := s.filteredFeed(f)
-	// The body's gzip form, made on first use, weighs about a third of it more.
-	if cost := int64(len(b.Data)+len(key)) * 3 / 2; s.nFiltered.Add(cost) <= FilteredBudget {
-		if _, loaded := s.filtered.LoadOrStore(key, b); loaded {
-			s.nFiltered.Add(-cost)
-		}
-	} else {
-		s.nFiltered.Add(-cost)
-	}
+	b, _ := s.filtered.keep(f.key(), FilteredBudget, func() (*Body, error) { return s.filteredFeed(f), nil })
 	return b
 }
 
 // FilteredBytes is what the kept filtered feeds weigh, by FilteredFeed's reckoning.
-func (s *Snapshot) FilteredBytes() int64 { return s.nFiltered.Load() }
+func (s *Snapshot) FilteredBytes() int64 { return s.filtered.bytes.Load() }
 
 func (s *Snapshot) filteredFeed(f Filter) *Body {
 	loc := s.Zone
