@@ -49,16 +49,9 @@ func (r *feedRoutes) calendar(c *gin.Context) {
 // filtered returns a filtered feed; one not yet kept is assembled inside the gate. nil
 // means the request was answered (shed).
 func (r *feedRoutes) filtered(c *gin.Context, snap *catalog.Snapshot, f catalog.Filter) *catalog.Body {
-	if b, ok := snap.CachedFeed(f); ok {
-		return b
-	}
-	release, ok := r.gate.Enter(c.Request.Context())
-	if !ok {
-		shed(c)
-		return nil
-	}
-	defer release()
-	return snap.FilteredFeed(f)
+	b, _ := keptOr(c, r.gate, func() (*catalog.Body, bool) { return snap.CachedFeed(f) },
+		func() (*catalog.Body, error) { return snap.FilteredFeed(f), nil })
+	return b
 }
 
 func list(v string) []string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/limit"
 )
 
@@ -117,6 +118,22 @@ func gated(g *limit.Gate) gin.HandlerFunc {
 		defer release()
 		c.Next()
 	}
+}
+
+// keptOr returns a body that is kept already, or builds it inside the gate: the path of
+// every response rendered once per snapshot. nil and no error: the request was shed
+// (answered 503, or the client has gone).
+func keptOr(c *gin.Context, g *limit.Gate, kept func() (*catalog.Body, bool), build func() (*catalog.Body, error)) (*catalog.Body, error) {
+	if b, ok := kept(); ok {
+		return b, nil
+	}
+	release, ok := g.Enter(c.Request.Context())
+	if !ok {
+		shed(c)
+		return nil, nil
+	}
+	defer release()
+	return build()
 }
 
 // shed answers a request a gate turned away: 503, or nothing if the client has gone.

@@ -129,21 +129,14 @@ func (r *pageRoutes) card(c *gin.Context) {
 // answered from its validators: nothing is rendered. nil and no error: the request was
 // shed (answered 503).
 func (r *pageRoutes) keep(c *gin.Context, snap *catalog.Snapshot, key string, fill func(*bytes.Buffer) error) (*catalog.Body, error) {
-	if b, ok := snap.Kept(key); ok {
-		return b, nil
-	}
-	release, ok := r.gate.Enter(c.Request.Context())
-	if !ok {
-		shed(c)
-		return nil, nil
-	}
-	defer release()
-	return snap.Keep(key, func() (*catalog.Body, error) {
-		var buf bytes.Buffer
-		if err := fill(&buf); err != nil {
-			return nil, err
-		}
-		return catalog.NewBody(buf.Bytes(), snap.CreatedAt), nil
+	return keptOr(c, r.gate, func() (*catalog.Body, bool) { return snap.Kept(key) }, func() (*catalog.Body, error) {
+		return snap.Keep(key, func() (*catalog.Body, error) {
+			var buf bytes.Buffer
+			if err := fill(&buf); err != nil {
+				return nil, err
+			}
+			return catalog.NewBody(buf.Bytes(), snap.CreatedAt), nil
+		})
 	})
 }
 
