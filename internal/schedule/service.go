@@ -136,7 +136,12 @@ func (s *Service) Invalidate(feedHash string) { s.drop(cacheKey(feedHash)) }
 
 func (s *Service) drop(key string) {
 	s.bump(key)
-	s.setMu.Lock() // after a lookup's check-and-store, never between
+	s.forget(key)
+}
+
+// forget deletes a cached entry after a lookup's check-and-store, never between.
+func (s *Service) forget(key string) {
+	s.setMu.Lock()
 	s.cache.Delete(key)
 	s.setMu.Unlock()
 }
@@ -156,7 +161,7 @@ func (s *Service) Flush() {
 		s.epochs[i].Add(1)
 	}
 	for k := range s.cache.Items() {
-		s.drop(k) // Delete, unlike go-cache's Flush, lets the counts follow
+		s.forget(k) // Delete, unlike go-cache's Flush, lets the counts follow
 	}
 }
 
@@ -348,17 +353,19 @@ func (s *Service) update(ctx context.Context, id, editToken string, change func(
 // remember caches a schedule under its feed hash, in place of what was cached there, if
 // the budget allows; the entry is returned either way.
 func (s *Service) remember(sc store.Schedule) *entry {
-	return s.store1(sc, cacheKey(sc.FeedHash), nil, 0)
+	return s.put(sc, cacheKey(sc.FeedHash), nil, 0)
 }
 
 // rememberRead caches a schedule read by a lookup, unless its hash was invalidated since
 // epoch: then what was read may be older than the invalidation, and is served only to
 // the request that read it.
 func (s *Service) rememberRead(sc store.Schedule, key string, epoch uint64) *entry {
-	return s.store1(sc, key, s.epoch(key), epoch)
+	return s.put(sc, key, s.epoch(key), epoch)
 }
 
-func (s *Service) store1(sc store.Schedule, key string, epoch *atomic.Uint64, seen uint64) *entry {
+// put caches sc under key unless epoch has moved past seen (nil: unconditionally), within
+// the budget, sweeping stale entries once a second when it is spent.
+func (s *Service) put(sc store.Schedule, key string, epoch *atomic.Uint64, seen uint64) *entry {
 	now := s.now()
 	e := &entry{schedule: sc, fresh: now.Add(s.ttl)}
 	s.setMu.Lock()
