@@ -73,7 +73,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	if lim := cfg.limits(); lim.Conns > 0 && !lim.Off {
+	if lim := a.limits; lim.Conns > 0 && !lim.Off {
 		ln = &limit.Listener{Listener: ln, Max: lim.Conns, Trusted: lim.Trusted}
 	}
 	var metricsLn net.Listener
@@ -129,10 +129,11 @@ type app struct {
 	listener  *coherence.Listener // nil on SQLite
 	handler   http.Handler
 	metrics   *handlers.Metrics
+	limits    handlers.Limits // the handlers' and the listener's
 }
 
 func newApp(ctx context.Context, cfg *Config, st store.Store, sources []sync.Source, log *slog.Logger, logOut io.Writer) (*app, error) {
-	a := &app{cat: catalog.New(st, cfg.BaseURL, time.Now, log)}
+	a := &app{cat: catalog.New(st, cfg.BaseURL, time.Now, log), limits: cfg.limits()}
 	if _, err := a.cat.Refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -161,7 +162,7 @@ func newApp(ctx context.Context, cfg *Config, st store.Store, sources []sync.Sou
 			Token: cfg.AdminToken, Store: st, Fetcher: fetcher, Refresh: refresh,
 			Forget: a.schedules.ForgetEvent, Now: time.Now, Sync: func() any { return a.syncer.Statuses() },
 		},
-		Metrics: metrics, Limits: cfg.limits(),
+		Metrics: metrics, Limits: a.limits,
 	})
 	return a, err
 }
