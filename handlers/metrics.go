@@ -66,7 +66,9 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 // from the service's port: metrics tell how many schedules and stars there are, and
 // belong to the operator.
 func (m *Metrics) Handler() http.Handler {
-	prom := promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+	// A metric that cannot be read (the schedule totals while the database is unreachable)
+	// is left out, and the rest are served: an outage is when they are wanted most.
+	prom := promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header()["X-Content-Type-Options"] = nosniff

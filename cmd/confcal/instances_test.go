@@ -304,6 +304,9 @@ func TestOutageOnPostgres(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	if _, m := (instance{url: a.metrics}).do(t, "GET", "/metrics", "", ""); strings.Contains(m, "confcal_stale_feeds_total 0") || !strings.Contains(m, "confcal_stale_feeds_total") {
+		t.Errorf("the metrics do not count the feeds served from memory in the outage:\n%.600s", m)
+	}
 	proxy.restore()
 	waitFor(t, 15*time.Second, func() bool {
 		_, b := a.do(t, "GET", "/readyz", "", "")

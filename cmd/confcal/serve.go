@@ -255,7 +255,7 @@ func seed(ctx context.Context, st store.Store, log *slog.Logger) error {
 
 // metricSources are what the metrics read.
 func metricSources(sc *schedule.Service, st store.Store, cat *catalog.Catalog, l *coherence.Listener) telemetry.Sources {
-	s := telemetry.Sources{CacheHits: sc.Hits.Load, CacheMisses: sc.Misses.Load, Totals: st.Totals, Snapshots: cat.All}
+	s := telemetry.Sources{CacheHits: sc.Hits.Load, CacheMisses: sc.Misses.Load, StaleFeeds: sc.Stale.Load, Totals: st.Totals, Snapshots: cat.All}
 	if l != nil {
 		s.ListenerReconnects, s.ListenerConnected = l.Reconnects.Load, l.Connected.Load
 	}

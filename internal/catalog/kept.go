@@ -77,6 +77,3 @@ func (s *Snapshot) Keep(key string, render func() (*Body, error)) (*Body, error)
 
 // Renders counts the renders Keep ran for this snapshot.
 func (s *Snapshot) Renders() uint64 { return s.rendered.renders.Load() }
-
-// KeptBytes is what the kept responses weigh, by Keep's reckoning.
-func (s *Snapshot) KeptBytes() int64 { return s.rendered.bytes.Load() }

@@ -31,9 +31,6 @@ type Monitor struct {
 	checked time.Time
 }
 
-// Down reports whether the database was unreachable at the last check.
-func (m *Monitor) Down() bool { return m != nil && m.down.Load() }
-
 // Run checks the database every interval until ctx ends.
 func (m *Monitor) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)

@@ -58,6 +58,3 @@ func (g *Gate) Enter(ctx context.Context) (release func(), ok bool) {
 }
 
 func (g *Gate) release() { <-g.slots }
-
-// Busy is how many slots are taken.
-func (g *Gate) Busy() int { return len(g.slots) }

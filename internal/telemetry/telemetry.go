@@ -16,6 +16,8 @@ import (
 // Sources are what the metrics read at scrape time. Nil fields are left out.
 type Sources struct {
 	CacheHits, CacheMisses func() uint64
+	// StaleFeeds counts personal feeds served from memory while the database was unreachable.
+	StaleFeeds func() uint64
 	Totals                 func(ctx context.Context) (schedules, stars int, err error)
 	Snapshots              func() []*catalog.Snapshot
 	ListenerReconnects     func() uint64
@@ -32,6 +34,7 @@ func Register(reg *prometheus.Registry, s Sources) {
 	}
 	counter("confcal_schedule_cache_hits_total", "Personal feed lookups served from the schedule cache.", s.CacheHits)
 	counter("confcal_schedule_cache_misses_total", "Personal feed lookups that read the store.", s.CacheMisses)
+	counter("confcal_stale_feeds_total", "Personal feeds served from memory past their cache TTL while the database was unreachable.", s.StaleFeeds)
 	counter("confcal_listener_reconnects_total", "Times the change listener connected again after losing its connection.", s.ListenerReconnects)
 	if s.ListenerConnected != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "confcal_listener_connected",
