@@ -17,11 +17,11 @@ import (
 type Sources struct {
 	CacheHits, CacheMisses func() uint64
 	// StaleFeeds counts personal feeds served from memory while the database was unreachable.
-	StaleFeeds func() uint64
-	Totals                 func(ctx context.Context) (schedules, stars int, err error)
-	Snapshots              func() []*catalog.Snapshot
-	ListenerReconnects     func() uint64
-	ListenerConnected      func() bool
+	StaleFeeds         func() uint64
+	Totals             func(ctx context.Context) (schedules, stars int, err error)
+	Snapshots          func() []*catalog.Snapshot
+	ListenerReconnects func() uint64
+	ListenerConnected  func() bool
 }
 
 // Register adds the Go runtime and process collectors and confcal's own to reg.
