@@ -78,15 +78,16 @@ type tidier struct {
 func (t *tidier) warnings() Problems {
 	var ps Problems
 	if t.separators > 0 {
-		ps.Add(t.firstSep, "Unicode line and paragraph separators (U+2028, U+2029, NEL) became line breaks, which every calendar app reads, in %s (the first is here)", count(t.separators, "field"))
+		ps.Add(t.firstSep, "Unicode line and paragraph separators (U+2028, U+2029, NEL) became line breaks, which every calendar app reads, in %s (the first is here)", Count(t.separators, "field"))
 	}
 	if t.invisible > 0 {
-		ps.Add(t.firstInv, "invisible characters (zero-width spaces, byte order marks, direction overrides, control characters) were removed from %s (the first is here)", count(t.invisible, "field"))
+		ps.Add(t.firstInv, "invisible characters (zero-width spaces, byte order marks, direction overrides, control characters) were removed from %s (the first is here)", Count(t.invisible, "field"))
 	}
 	return ps
 }
 
-func count(n int, noun string) string {
+// Count says "1 noun" or "n nouns", for warnings.
+func Count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}

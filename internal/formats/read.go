@@ -259,7 +259,7 @@ func finish(ev *agenda.Event, src *source, o Options) (*agenda.Event, agenda.Pro
 	agenda.Normalize(ev)
 	warns := src.warns
 	if src.html > 0 {
-		warns.Add(src.firstHTML, "HTML became plain text in %s (abstracts, descriptions, bios), keeping paragraphs, line breaks and link targets (the first is here)", count(src.html, "text"))
+		warns.Add(src.firstHTML, "HTML became plain text in %s (abstracts, descriptions, bios), keeping paragraphs, line breaks and link targets (the first is here)", agenda.Count(src.html, "text"))
 	}
 	warns = append(warns, src.locateAll(agenda.Tidy(ev))...)
 	ps := src.ps
@@ -273,13 +273,6 @@ func finish(ev *agenda.Event, src *source, o Options) (*agenda.Event, agenda.Pro
 		return nil, warns, err
 	}
 	return ev, warns, nil
-}
-
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // unreported drops validation problems that only follow from one the reader reported: a
