@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -76,17 +77,17 @@ func (r *pageRoutes) index(c *gin.Context) {
 }
 
 func (r *pageRoutes) event(c *gin.Context) {
-	r.render(c, pageCSPHeader, "page", func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap) })
+	r.render(c, pageCSPHeader, "page", func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap) })
 }
 
 func (r *pageRoutes) session(c *gin.Context) {
 	id := c.Param("file")
-	r.render(c, pageCSPHeader, "session\x00"+id, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Session(buf, snap, id) })
+	r.render(c, pageCSPHeader, "session\x00"+id, func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Session(buf, snap, id) })
 }
 
 func (r *pageRoutes) speaker(c *gin.Context) {
 	id := c.Param("id")
-	r.render(c, pageCSPHeader, "speaker\x00"+id, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Speaker(buf, snap, id) })
+	r.render(c, pageCSPHeader, "speaker\x00"+id, func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Speaker(buf, snap, id) })
 }
 
 // embed serves /embed/{event}/agenda, /embed/{event}/sessions/{id} and …/speakers/{id}.
@@ -96,7 +97,7 @@ func (r *pageRoutes) embed(c *gin.Context) {
 		r.notFound(c)
 		return
 	}
-	r.render(c, embedCSPHeader, "embed\x00"+kind+"\x00"+id, func(buf *bytes.Buffer, snap *catalog.Snapshot) error { return r.pages.Embed(buf, snap, kind, id) })
+	r.render(c, embedCSPHeader, "embed\x00"+kind+"\x00"+id, func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Embed(buf, snap, kind, id) })
 }
 
 // card serves a speaker card as an SVG image.
@@ -107,7 +108,7 @@ func (r *pageRoutes) card(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	b, err := r.keep(c, snap, "card\x00"+id, func(buf *bytes.Buffer) error { return pages.Card(buf, snap, id) })
+	b, err := r.keep(c, snap, "card\x00"+id, func(buf io.Writer) error { return pages.Card(buf, snap, id) })
 	if b == nil && err == nil {
 		return // shed
 	}
@@ -128,15 +129,9 @@ func (r *pageRoutes) card(c *gin.Context) {
 // the render gate if it is not kept yet. A conditional request for a kept response is
 // answered from its validators: nothing is rendered. nil and no error: the request was
 // shed (answered 503).
-func (r *pageRoutes) keep(c *gin.Context, snap *catalog.Snapshot, key string, fill func(*bytes.Buffer) error) (*catalog.Body, error) {
+func (r *pageRoutes) keep(c *gin.Context, snap *catalog.Snapshot, key string, fill func(io.Writer) error) (*catalog.Body, error) {
 	return keptOr(c, r.gate, func() (*catalog.Body, bool) { return snap.Kept(key) }, func() (*catalog.Body, error) {
-		return snap.Keep(key, func() (*catalog.Body, error) {
-			var buf bytes.Buffer
-			if err := fill(&buf); err != nil {
-				return nil, err
-			}
-			return catalog.NewBody(buf.Bytes(), snap.CreatedAt), nil
-		})
+		return snap.Keep(key, func() (*catalog.Body, error) { return catalog.Write(snap.CreatedAt, fill) })
 	})
 }
 
@@ -146,13 +141,13 @@ func (r *pageRoutes) stylesheet(c *gin.Context) {
 
 // render writes the page kept under key for the event, rendered by fill once per
 // snapshot, or a 404 page.
-func (r *pageRoutes) render(c *gin.Context, csp []string, key string, fill func(*bytes.Buffer, *catalog.Snapshot) error) {
+func (r *pageRoutes) render(c *gin.Context, csp []string, key string, fill func(io.Writer, *catalog.Snapshot) error) {
 	snap, err := snapshot(r.agenda, c)
 	if err != nil {
 		r.notFound(c)
 		return
 	}
-	b, err := r.keep(c, snap, key, func(buf *bytes.Buffer) error { return fill(buf, snap) })
+	b, err := r.keep(c, snap, key, func(buf io.Writer) error { return fill(buf, snap) })
 	switch {
 	case b == nil && err == nil:
 		return // shed

@@ -1,11 +1,17 @@
 package handlers_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/confcal/confcal/internal/bundled"
+	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/synth"
 )
 
@@ -84,4 +90,36 @@ func BenchmarkPage304(b *testing.B) {
 	req.Header.Set("Accept-Encoding", "gzip")
 	req.Header.Set("If-None-Match", w.Header().Get("ETag"))
 	serveLoop(b, e.h, req)
+}
+
+// A page past catalog.PackAbove is kept in its gzip form only; a client that does not
+// take gzip gets the same bytes inflated, with the same validators as before.
+func TestLargePageKeptPacked(t *testing.T) {
+	e := newEnv(t, synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2}))
+	plain := e.do("GET", "/events/synth", "")
+	want(t, plain, http.StatusOK)
+	zipped := e.do("GET", "/events/synth", "", "Accept-Encoding", "gzip")
+	want(t, zipped, http.StatusOK)
+	snap, _ := e.cat.Get("synth")
+	b, ok := snap.Kept("page")
+	if !ok || !b.Packed() {
+		t.Fatalf("the %d-byte page is not kept packed", plain.Body.Len())
+	}
+	zr, err := gzip.NewReader(zipped.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inflated, _ := io.ReadAll(zr)
+	if plain.Body.Len() <= catalog.PackAbove || !bytes.Equal(inflated, plain.Body.Bytes()) ||
+		plain.Header().Get("Content-Length") != strconv.Itoa(plain.Body.Len()) ||
+		!strings.HasPrefix(plain.Body.String(), "<!doctype html>") {
+		t.Errorf("plain %d bytes (Content-Length %s), gzip inflates to %d", plain.Body.Len(), plain.Header().Get("Content-Length"), len(inflated))
+	}
+	if ep, ez := plain.Header().Get("ETag"), zipped.Header().Get("ETag"); ez != strings.TrimSuffix(ep, `"`)+`-gzip"` {
+		t.Errorf("ETags %s and %s", ep, ez)
+	}
+	want(t, e.do("GET", "/events/synth", "", "If-None-Match", plain.Header().Get("ETag")), http.StatusNotModified)
+	if h := e.do("HEAD", "/events/synth", ""); h.Body.Len() != 0 || h.Header().Get("Content-Length") != strconv.Itoa(plain.Body.Len()) {
+		t.Errorf("HEAD: %d bytes, Content-Length %s", h.Body.Len(), h.Header().Get("Content-Length"))
+	}
 }

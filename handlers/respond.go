@@ -29,8 +29,9 @@ func serveBody(w http.ResponseWriter, r *http.Request, b *catalog.Body, contentT
 	h["Cache-Control"] = cacheControl
 	h["Vary"] = varyEncoding
 	h["Last-Modified"] = b.LastModifiedHeader
-	data, etag, length := b.Data, b.ETagHeader, b.LengthHeader
-	gz := len(data) >= gzipMin && acceptsGzip(r)
+	var data []byte
+	etag, length := b.ETagHeader, b.LengthHeader
+	gz := b.Len() >= gzipMin && acceptsGzip(r)
 	if gz {
 		data, etag, length = b.Gzip()
 	}
@@ -44,8 +45,13 @@ func serveBody(w http.ResponseWriter, r *http.Request, b *catalog.Body, contentT
 	}
 	h["Content-Length"] = length
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
+	switch {
+	case r.Method == http.MethodHead:
+	case gz:
 		size, _ = w.Write(data)
+	default:
+		n, _ := b.WriteTo(w)
+		size = int(n)
 	}
 	return http.StatusOK, size
 }

@@ -89,13 +89,13 @@ func TestGoldenFeeds(t *testing.T) {
 	}
 	publish(t, st, ev, t1)
 	snap := latestSnapshot(t, st, ev.Slug, t1)
-	golden(t, "p99conf-24.ics", snap.Feed.Data)
-	golden(t, "p99conf-24-personal.ics", snap.PersonalFeed([]string{"wenger-rust-io-uring-ktls", "pavlo-databases-and-operating-systems"}, 15).Data)
-	golden(t, "p99conf-24-kernel.ics", snap.FilteredFeed(Filter{Tracks: []string{"kernel"}}).Data)
+	golden(t, "p99conf-24.ics", snap.Feed.Bytes())
+	golden(t, "p99conf-24-personal.ics", snap.PersonalFeed([]string{"wenger-rust-io-uring-ktls", "pavlo-databases-and-operating-systems"}, 15).Bytes())
+	golden(t, "p99conf-24-kernel.ics", snap.FilteredFeed(Filter{Tracks: []string{"kernel"}}).Bytes())
 
 	hostile := synth.Hostile()
 	publish(t, st, hostile, t1)
-	golden(t, "hostile.ics", latestSnapshot(t, st, hostile.Slug, t1).Feed.Data)
+	golden(t, "hostile.ics", latestSnapshot(t, st, hostile.Slug, t1).Feed.Bytes())
 }
 
 // Every kind of feed is well-formed at the byte level and accepted by an independent
@@ -115,7 +115,7 @@ func TestFeedsParse(t *testing.T) {
 		}
 		for kind, body := range feeds {
 			t.Run(ev.Slug+"/"+kind, func(t *testing.T) {
-				cal := feedtest.Check(t, body.Data)
+				cal := feedtest.Check(t, body.Bytes())
 				if m := feedtest.Text(cal.Component, "METHOD"); m != "PUBLISH" {
 					t.Errorf("METHOD = %q", m)
 				}
@@ -168,7 +168,7 @@ func TestHostileTextRoundTrips(t *testing.T) {
 	ev := synth.Hostile()
 	publish(t, st, ev, t1)
 	snap := latestSnapshot(t, st, ev.Slug, t1)
-	data := snap.Feed.Data
+	data := snap.Feed.Bytes()
 	cal := feedtest.Check(t, data)
 	events := feedtest.Events(t, cal)
 	if len(events) != 2 {
@@ -222,7 +222,7 @@ func TestPublishIdenticalIsNoop(t *testing.T) {
 		t.Fatalf("identical publish = %+v", res)
 	}
 	again := latestSnapshot(t, st, ev.Slug, t2)
-	if !bytes.Equal(first.Feed.Data, again.Feed.Data) || first.Feed.ETag != again.Feed.ETag {
+	if !bytes.Equal(first.Feed.Bytes(), again.Feed.Bytes()) || first.Feed.ETag != again.Feed.ETag {
 		t.Error("an identical agenda gave different feed bytes")
 	}
 }
@@ -264,7 +264,7 @@ func TestTombstoneExpiry(t *testing.T) {
 	c := New(st, base, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	c.Refresh(context.Background())
 	snap, _ := c.Get(ev.Slug)
-	if !snap.InFeed(ev.Sessions[0].ID) || !strings.Contains(string(snap.Feed.Data), "STATUS:CANCELLED") {
+	if !snap.InFeed(ev.Sessions[0].ID) || !strings.Contains(string(snap.Feed.Bytes()), "STATUS:CANCELLED") {
 		t.Fatal("removed session is not in the feed as cancelled")
 	}
 	now = snap.Ledger[ev.Sessions[0].ID].Expires().Add(-time.Hour)

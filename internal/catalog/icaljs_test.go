@@ -87,7 +87,7 @@ func TestFeedsParseWithICALJS(t *testing.T) {
 	var args []string
 	for name, f := range files {
 		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, f.body.Data, 0o644); err != nil {
+		if err := os.WriteFile(path, f.body.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		args = append(args, path)

@@ -53,8 +53,7 @@ func (k *keptStore) keep(key string, budget int64, render func() (*Body, error))
 		if err != nil {
 			return nil, err
 		}
-		// The body's gzip form, made on first use, weighs about a third of it more.
-		if cost := int64(len(b.Data)+len(key)) * 3 / 2; k.bytes.Add(cost) <= budget {
+		if cost := b.Weight() + int64(len(key)); k.bytes.Add(cost) <= budget {
 			k.bodies.Store(key, b)
 		} else {
 			k.bytes.Add(-cost)

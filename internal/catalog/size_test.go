@@ -41,14 +41,14 @@ func TestEventFeedsStaySmall(t *testing.T) {
 		"calendar.ics?track": snap.FilteredFeed(Filter{Tracks: []string{ev.Tracks[0].ID, ev.Tracks[1].ID}, Bounded: true}),
 	} {
 		t.Run(name, func(t *testing.T) {
-			events := feedtest.Events(t, feedtest.Check(t, b.Data))
-			if len(b.Data) > MaxEventFeed || len(events) == 0 {
-				t.Errorf("%d bytes for %d sessions, want at most %d", len(b.Data), len(events), MaxEventFeed)
+			events := feedtest.Events(t, feedtest.Check(t, b.Bytes()))
+			if len(b.Bytes()) > MaxEventFeed || len(events) == 0 {
+				t.Errorf("%d bytes for %d sessions, want at most %d", len(b.Bytes()), len(events), MaxEventFeed)
 			}
-			t.Logf("%d bytes for %d sessions", len(b.Data), len(events))
+			t.Logf("%d bytes for %d sessions", len(b.Bytes()), len(events))
 		})
 	}
-	events := feedtest.Events(t, feedtest.Check(t, snap.Feed.Data))
+	events := feedtest.Events(t, feedtest.Check(t, snap.Feed.Bytes()))
 	desc := feedtest.Text(events[agenda.UID(ev.Slug, s0.ID)], "DESCRIPTION")
 	if strings.Contains(desc, s0.Abstract) || !strings.HasPrefix(desc, "Speaker Number 1\n") || !strings.HasSuffix(desc, "More: "+snap.SessionPage(s0.ID)) {
 		t.Errorf("shortened description:\n%s", desc)
@@ -59,7 +59,7 @@ func TestEventFeedsStaySmall(t *testing.T) {
 		"session":  snap.FilteredFeed(Filter{IDs: []string{s0.ID}}),
 		"personal": snap.PersonalFeed([]string{s0.ID, ev.Sessions[1].ID}, 10),
 	} {
-		e := feedtest.Events(t, feedtest.Check(t, b.Data))[agenda.UID(ev.Slug, s0.ID)]
+		e := feedtest.Events(t, feedtest.Check(t, b.Bytes()))[agenda.UID(ev.Slug, s0.ID)]
 		if d := feedtest.Text(e, "DESCRIPTION"); !strings.Contains(d, s0.Abstract) || strings.Contains(d, "More:") {
 			t.Errorf("%s feed lost the full text:\n%s", name, d)
 		}
@@ -69,13 +69,13 @@ func TestEventFeedsStaySmall(t *testing.T) {
 	fosdem.Slug, fosdem.Sessions = "fosdem-size", fosdem.Sessions[:943]
 	publish(t, st, fosdem, t1)
 	snap = latestSnapshot(t, st, fosdem.Slug, t1)
-	e := feedtest.Events(t, feedtest.Check(t, snap.Feed.Data))[agenda.UID(fosdem.Slug, s0.ID)]
-	if d := feedtest.Text(e, "DESCRIPTION"); len(snap.Feed.Data) > MaxEventFeed || !strings.Contains(d, s0.Abstract[:50]) || !strings.Contains(d, "…\n\nJoin:") {
-		t.Errorf("%d bytes; description:\n%s", len(snap.Feed.Data), d)
+	e := feedtest.Events(t, feedtest.Check(t, snap.Feed.Bytes()))[agenda.UID(fosdem.Slug, s0.ID)]
+	if d := feedtest.Text(e, "DESCRIPTION"); len(snap.Feed.Bytes()) > MaxEventFeed || !strings.Contains(d, s0.Abstract[:50]) || !strings.Contains(d, "…\n\nJoin:") {
+		t.Errorf("%d bytes; description:\n%s", len(snap.Feed.Bytes()), d)
 	}
 	// A small event's feed is the whole text, as before.
 	small := latestSnapshot(t, st, publishBundled(t, st), t1)
-	if strings.Contains(string(small.Feed.Data), "More: ") {
+	if strings.Contains(string(small.Feed.Bytes()), "More: ") {
 		t.Error("a small event's feed is shortened")
 	}
 }
@@ -97,7 +97,7 @@ func TestTombstoneSaysCancelled(t *testing.T) {
 	next.Sessions = next.Sessions[1:]
 	next.Speakers = slices.DeleteFunc(next.Speakers, func(s agenda.Speaker) bool { return slices.Contains(gone.SpeakerIDs, s.ID) })
 	publish(t, st, next, t2)
-	e := feedtest.Events(t, feedtest.Check(t, latestSnapshot(t, st, ev.Slug, t2).Feed.Data))[agenda.UID(ev.Slug, gone.ID)]
+	e := feedtest.Events(t, feedtest.Check(t, latestSnapshot(t, st, ev.Slug, t2).Feed.Bytes()))[agenda.UID(ev.Slug, gone.ID)]
 	if got := feedtest.Text(e, "SUMMARY"); got != "Cancelled: "+gone.Title {
 		t.Errorf("SUMMARY %q", got)
 	}

@@ -70,6 +70,7 @@ func Decode(rev store.Revision) (*agenda.Event, agenda.Ledger, error) {
 
 // Build decodes rev and renders its snapshot at time now; see Render.
 func Build(rev store.Revision, baseURL string, now time.Time, prev *Snapshot) (*Snapshot, error) {
+	defer releaseAfter(len(rev.Document))
 	ev, ledger, err := Decode(rev)
 	if err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func (s *Snapshot) JSON() *Body {
 		if err != nil { // cannot happen: the document is strings, slices and pointers to strings
 			panic(fmt.Sprintf("encode %s: %v", s.Event.Slug, err))
 		}
-		s.json = NewBody(data, s.CreatedAt)
+		s.json = Pack(data, s.CreatedAt)
 	})
 	return s.json
 }
@@ -184,7 +185,7 @@ func (s *Snapshot) Frab() (jsonBody, xmlBody *Body) {
 		if err := errors.Join(err1, err2); err != nil { // cannot happen: strings and numbers
 			panic(fmt.Sprintf("encode frab %s: %v", s.Event.Slug, err))
 		}
-		s.frabJSON, s.frabXML = NewBody(js, s.CreatedAt), NewBody(xml, s.CreatedAt)
+		s.frabJSON, s.frabXML = Pack(js, s.CreatedAt), Pack(xml, s.CreatedAt)
 	})
 	return s.frabJSON, s.frabXML
 }
@@ -284,7 +285,7 @@ func (s *Snapshot) bounded(header []byte, ids []string, prev *Snapshot) *Body {
 	o := feed.Options{AlarmMinutes: -1}
 	b := s.assemble(header, ids, s.items, o)
 	for _, level := range feed.Brevities[1:] {
-		if len(b.Data) <= MaxEventFeed {
+		if b.Len() <= MaxEventFeed {
 			break
 		}
 		b = s.assemble(header, ids, s.shortened(level, prev), o)

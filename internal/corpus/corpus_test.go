@@ -220,7 +220,7 @@ type snapshot struct {
 func checkFeeds(t *testing.T, snap *snapshot) {
 	t.Helper()
 	ev := snap.Event
-	if n := len(snap.Feed.Data); n > catalog.MaxEventFeed {
+	if n := len(snap.Feed.Bytes()); n > catalog.MaxEventFeed {
 		t.Errorf("the event feed is %d bytes, over %d", n, catalog.MaxEventFeed)
 	}
 	feeds := map[string]*catalog.Body{"calendar.ics": snap.Feed}
@@ -237,7 +237,7 @@ func checkFeeds(t *testing.T, snap *snapshot) {
 	feeds["personal"] = snap.PersonalFeed([]string{ev.Sessions[0].ID, ev.Sessions[len(ev.Sessions)-1].ID}, 10)
 	seen := map[string]bool{}
 	for name, b := range feeds {
-		for uid, e := range feedtest.Events(t, feedtest.Check(t, b.Data)) {
+		for uid, e := range feedtest.Events(t, feedtest.Check(t, b.Bytes())) {
 			id := strings.TrimSuffix(uid, "."+ev.Slug+"@confcal")
 			s, ok := ev.Session(id)
 			if !ok {
@@ -259,10 +259,10 @@ func checkFeeds(t *testing.T, snap *snapshot) {
 func checkExports(t *testing.T, snap *snapshot) {
 	t.Helper()
 	js, x := snap.Frab()
-	if errs := c3voc.JSONErrors(t, js.Data); len(errs) > 0 {
+	if errs := c3voc.JSONErrors(t, js.Bytes()); len(errs) > 0 {
 		t.Errorf("schedule.json: %d schema errors, the first: %s", len(errs), errs[0])
 	}
-	if errs := c3voc.XMLErrors(t, x.Data); len(errs) > 0 {
+	if errs := c3voc.XMLErrors(t, x.Bytes()); len(errs) > 0 {
 		t.Errorf("schedule.xml: %d XSD errors, the first: %s", len(errs), errs[0])
 	}
 }
@@ -272,7 +272,7 @@ func checkExports(t *testing.T, snap *snapshot) {
 func checkReimports(t *testing.T, snap *snapshot, data []byte, o formats.Options) {
 	t.Helper()
 	js, x := snap.Frab()
-	for name, doc := range map[string][]byte{"the same file": data, "our schedule.json": js.Data, "our schedule.xml": x.Data} {
+	for name, doc := range map[string][]byte{"the same file": data, "our schedule.json": js.Bytes(), "our schedule.xml": x.Bytes()} {
 		base, _, err := catalog.Current(context.Background(), snap.st, snap.Event.Slug)
 		if err != nil {
 			t.Fatal(err)

@@ -75,7 +75,7 @@ func TestServiceCacheFollowsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _ := s.Feed(ctx, c.FeedToken)
-	if after.ETag == before.ETag || len(after.Data) <= len(before.Data) {
+	if after.ETag == before.ETag || after.Len() <= before.Len() {
 		t.Error("feed did not follow a star")
 	}
 	if _, err := s.Star(ctx, c.Schedule.ID, "wrong", "session-3"); !errors.Is(err, agenda.ErrNotFound) {

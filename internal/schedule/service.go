@@ -302,10 +302,10 @@ func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, er
 	}
 	body := snap.PersonalFeed(e.schedule.Sessions, e.schedule.AlarmMinutes)
 	// The feed replaces the one rendered before (the new revision's is kept instead), and
-	// its gzip form, made on first use, weighs about a third of it more.
-	n := int64(len(body.Data)) * 3 / 2
+	// its gzip form with it.
+	n := body.Weight()
 	if old := e.rendered.Load(); old != nil {
-		n -= int64(len(old.body.Data)) * 3 / 2
+		n -= old.body.Weight()
 	}
 	if s.charge(e, n) {
 		e.rendered.Store(&rendered{gen: snap.Gen, body: body})
