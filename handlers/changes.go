@@ -113,27 +113,38 @@ func (r *changeRoutes) entries(ctx context.Context, slug string, head int) ([]ch
 			list = append(list, rev)
 		}
 	}
-	evs := make([]*agenda.Event, len(list))
-	for i, rev := range list {
-		full, err := r.store.Revision(ctx, slug, rev.Number)
+	// Each revision is decoded once and only two are held at a time: at 5,000 sessions one
+	// decoded revision is tens of MB.
+	decoded := 0
+	decode := func(i int) (*agenda.Event, error) {
+		if i >= len(list) {
+			return nil, nil
+		}
+		full, err := r.store.Revision(ctx, slug, list[i].Number)
 		if err != nil {
 			return nil, err
 		}
-		if evs[i], _, err = catalog.Decode(full); err != nil {
+		decoded += len(full.Document)
+		ev, _, err := catalog.Decode(full)
+		return ev, err
+	}
+	defer func() { catalog.ReleaseAfter(decoded) }()
+	out := []changeJSON{}
+	cur, err := decode(0)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(list) && i < maxChanges; i++ {
+		prev, err := decode(i + 1)
+		if err != nil {
 			return nil, err
 		}
-	}
-	out := []changeJSON{}
-	for i := 0; i < len(list) && i < maxChanges; i++ {
-		var prev *agenda.Event
-		if i+1 < len(list) {
-			prev = evs[i+1]
-		}
-		changes := nonNil(agenda.Describe(prev, evs[i]))
+		changes := nonNil(agenda.Describe(prev, cur))
 		if prev == nil && len(changes) > 10 { // the first load lists everything: say it short
-			changes = []string{fmt.Sprintf("Agenda published: %d sessions, %d speakers", len(evs[i].Sessions), len(evs[i].Speakers))}
+			changes = []string{fmt.Sprintf("Agenda published: %d sessions, %d speakers", len(cur.Sessions), len(cur.Speakers))}
 		}
 		out = append(out, changeJSON{Revision: list[i].Number, CreatedAt: list[i].CreatedAt, Summary: list[i].Summary, Changes: changes})
+		cur = prev
 	}
 	return out, nil
 }
