@@ -51,6 +51,8 @@ type Event struct {
 	Rooms             []Room // in display order
 	Speakers          []Speaker
 	Sessions          []Session
+
+	lookups lookups // by id, made on first use
 }
 
 // Track is a parallel line of sessions.
@@ -116,42 +118,22 @@ func (e *Event) Zone() *time.Location {
 
 // Session returns the session with the id, if the agenda has it.
 func (e *Event) Session(id string) (Session, bool) {
-	for _, s := range e.Sessions {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return Session{}, false
+	return find(&e.lookups.sessions, e.Sessions, id, func(x *Session) string { return x.ID })
 }
 
 // Speaker returns the speaker with the id, if the agenda has it.
 func (e *Event) Speaker(id string) (Speaker, bool) {
-	for _, s := range e.Speakers {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return Speaker{}, false
+	return find(&e.lookups.speakers, e.Speakers, id, func(x *Speaker) string { return x.ID })
 }
 
 // Track returns the track with the id, if the agenda has it.
 func (e *Event) Track(id string) (Track, bool) {
-	for _, t := range e.Tracks {
-		if t.ID == id {
-			return t, true
-		}
-	}
-	return Track{}, false
+	return find(&e.lookups.tracks, e.Tracks, id, func(x *Track) string { return x.ID })
 }
 
 // Room returns the room with the id, if the agenda has it.
 func (e *Event) Room(id string) (Room, bool) {
-	for _, r := range e.Rooms {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return Room{}, false
+	return find(&e.lookups.rooms, e.Rooms, id, func(x *Room) string { return x.ID })
 }
 
 // RoomName returns the name of the session's room, or "" without one.
