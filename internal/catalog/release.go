@@ -40,5 +40,5 @@ func releaseLoop() {
 }
 
 // ReleaseAfter is releaseAfter for builds outside this package (a changes feed decoded from
-// old revisions).
+// old revisions, which no revision's build needs again).
 func ReleaseAfter(n int) { releaseAfter(n) }

@@ -57,7 +57,7 @@ type Snapshot struct {
 
 // Decode reads a stored revision: its agenda and its feed ledger.
 func Decode(rev store.Revision) (*agenda.Event, agenda.Ledger, error) {
-	ev, err := formats.ReadNative(bytes.NewReader(rev.Document), rev.Event)
+	ev, err := formats.DecodeNative(rev.Document, rev.Event)
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode %s #%d: %w", rev.Event, rev.Number, err)
 	}
@@ -70,7 +70,6 @@ func Decode(rev store.Revision) (*agenda.Event, agenda.Ledger, error) {
 
 // Build decodes rev and renders its snapshot at time now; see Render.
 func Build(rev store.Revision, baseURL string, now time.Time, prev *Snapshot) (*Snapshot, error) {
-	defer releaseAfter(len(rev.Document))
 	ev, ledger, err := Decode(rev)
 	if err != nil {
 		return nil, err
@@ -283,14 +282,23 @@ const MaxEventFeed = 1_000_000
 // does). Items that read the same as in prev keep prev's shortened bytes too.
 func (s *Snapshot) bounded(header []byte, ids []string, prev *Snapshot) *Body {
 	o := feed.Options{AlarmMinutes: -1}
-	b := s.assemble(header, ids, s.items, o)
+	set := itemSet(s.items)
 	for _, level := range feed.Brevities[1:] {
-		if b.Len() <= MaxEventFeed {
+		if feed.Size(header, set.pick(ids), o) <= MaxEventFeed {
 			break
 		}
-		b = s.assemble(header, ids, s.shortened(level, prev), o)
+		set = s.shortened(level, prev)
 	}
-	return b
+	return s.assemble(header, ids, set, o)
+}
+
+// pick returns the items of ids, in order.
+func (set itemSet) pick(ids []string) []*feed.Item {
+	items := make([]*feed.Item, len(ids))
+	for i, id := range ids {
+		items[i] = set[id]
+	}
+	return items
 }
 
 // render renders one item at a brevity level, with the links of this snapshot.
@@ -383,19 +391,18 @@ func (s *Snapshot) PersonalFeed(ids []string, alarmMinutes int) *Body {
 }
 
 func (s *Snapshot) assemble(header []byte, ids []string, set itemSet, o feed.Options) *Body {
-	items := make([]*feed.Item, len(ids))
+	items := set.pick(ids)
 	modified := s.CreatedAt
 	if len(ids) > 0 {
 		modified = time.Time{}
 	}
-	for i, id := range ids {
-		items[i] = set[id]
+	for _, id := range ids {
 		if m := s.Ledger[id].Modified; m.After(modified) {
 			modified = m
 		}
 	}
 	var buf bytes.Buffer
-	buf.Grow(feed.Size(header, items))
+	buf.Grow(feed.Size(header, items, o))
 	feed.Append(&buf, header, items, o)
 	return newTaggedBody(buf.Bytes(), feed.Tag(header, items, o), modified)
 }

@@ -121,11 +121,21 @@ func Tag(header []byte, items []*Item, o Options) string {
 	return `"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18]) + `"`
 }
 
-// Size returns how many bytes Append will write, so buffers are sized once.
-func Size(header []byte, items []*Item) int {
+// Size returns exactly how many bytes Append writes for the same arguments, so buffers
+// are sized once and a feed's size is known before it is written.
+func Size(header []byte, items []*Item, o Options) int {
 	n := len(header) + len(endCalendar)
+	alarm := 0
+	if o.AlarmMinutes >= 0 {
+		alarm = len(Alarm(o.AlarmMinutes))
+	}
 	for _, it := range items {
-		n += len(it.Body) + len(transparent) + len(endEvent) + 80
+		n += len(it.Body) + len(endEvent)
+		if o.Busy && !it.Cancelled {
+			n += len(opaque) + alarm
+		} else {
+			n += len(transparent)
+		}
 	}
 	return n
 }
