@@ -71,11 +71,11 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	// A look is one indexed query (the latest revision number of each event), so looking
 	// often costs next to nothing and a revision `confcal import` writes is served within
 	// ~0.2 s at 5,000 sessions (docs/performance.md).
-	refresh, err := time.ParseDuration(env("REFRESH", "50ms"))
+	refresh, err := time.ParseDuration(env("REFRESH", "10ms"))
 	if err != nil {
 		refresh = -1 // reported by Validate
 	}
-	fs.DurationVar(&c.Refresh, "refresh", refresh, "how often to look for revisions written by other processes (on PostgreSQL, notifications do it, and this is their safety net, kept within 250–500 ms)")
+	fs.DurationVar(&c.Refresh, "refresh", refresh, "how often to ask whether another process committed (SQLite: data_version; on PostgreSQL, notifications do it, and this is their safety net, kept within 250–500 ms)")
 	maxDoc, err := strconv.ParseInt(env("MAX_DOCUMENT", strconv.Itoa(importer.DefaultMaxSize)), 10, 64)
 	if err != nil {
 		maxDoc = -1 // reported by Validate

@@ -31,11 +31,14 @@ type Catalog struct {
 	snaps   atomic.Pointer[map[string]*Snapshot]
 	loaded  atomic.Bool
 	refresh sync.Mutex // one refresh at a time
+	// recheck is how often Watch refreshes on a versioned store when nothing was
+	// committed (a second; a field so that a test can lengthen it).
+	recheck time.Duration
 }
 
 // New returns an empty catalog over st; call Refresh to load it.
 func New(st Reader, baseURL string, now func() time.Time, log *slog.Logger) *Catalog {
-	c := &Catalog{store: st, baseURL: baseURL, now: now, log: log}
+	c := &Catalog{store: st, baseURL: baseURL, now: now, log: log, recheck: time.Second}
 	empty := map[string]*Snapshot{}
 	c.snaps.Store(&empty)
 	return c
@@ -111,23 +114,41 @@ func (c *Catalog) load(ctx context.Context, slug string, now time.Time, prev *Sn
 	return Build(rev, c.baseURL, now, prev)
 }
 
-// Watch refreshes the catalog every interval until ctx ends, so revisions written by
-// another process (confcal import) or instance are served without a restart.
+// Watch refreshes the catalog until ctx ends, so revisions written by another process
+// (confcal import) or instance are served without a restart. On a store that tells when
+// anything was committed (store.Versioned: SQLite's data_version) it asks that every
+// interval and refreshes when it has changed, and at least every second besides (expired
+// tombstones); on others it refreshes every interval.
 func (c *Catalog) Watch(ctx context.Context, interval time.Duration) {
+	v, versioned := c.store.(store.Versioned)
+	last, err := int64(0), error(nil)
+	if versioned {
+		last, err = v.DataVersion(ctx)
+		versioned = !errors.Is(err, errors.ErrUnsupported)
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	lastRefresh := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := c.Refresh(ctx); err != nil && ctx.Err() == nil {
-				if errors.Is(err, store.ErrUnavailable) {
-					c.log.Debug("refresh catalog: database unreachable", "err", err) // the outage is logged once, by its monitor
-					continue
-				}
-				c.log.Error("refresh catalog", "err", err)
+		}
+		if versioned && time.Since(lastRefresh) < c.recheck {
+			n, err := v.DataVersion(ctx)
+			if err == nil && n == last {
+				continue
 			}
+			last = n // on an error, refresh: it reports the error as usual
+		}
+		lastRefresh = time.Now()
+		if _, err := c.Refresh(ctx); err != nil && ctx.Err() == nil {
+			if errors.Is(err, store.ErrUnavailable) {
+				c.log.Debug("refresh catalog: database unreachable", "err", err) // the outage is logged once, by its monitor
+				continue
+			}
+			c.log.Error("refresh catalog", "err", err)
 		}
 	}
 }

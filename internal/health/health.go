@@ -142,6 +142,17 @@ func (s Store) Heads(ctx context.Context) (map[string]int, error) {
 	return h, s.Monitor.Classify(ctx, err)
 }
 
+// DataVersion forwards to a store.Versioned; a store without it fails, and the catalog's
+// watch then polls the revisions instead.
+func (s Store) DataVersion(ctx context.Context) (int64, error) {
+	v, ok := s.Store.(store.Versioned)
+	if !ok {
+		return 0, errors.ErrUnsupported
+	}
+	n, err := v.DataVersion(ctx)
+	return n, s.Monitor.Classify(ctx, err)
+}
+
 func (s Store) DeleteEvent(ctx context.Context, event string, now time.Time) error {
 	return s.Monitor.Classify(ctx, s.Store.DeleteEvent(ctx, event, now))
 }

@@ -88,3 +88,9 @@ type Store interface {
 	// Totals counts the personal schedules and the stars in them, over all events.
 	Totals(ctx context.Context) (schedules, stars int, err error)
 }
+
+// Versioned is a store that can tell cheaply that something was committed: the value
+// DataVersion returns changes after any commit (it may change for other reasons too).
+type Versioned interface {
+	DataVersion(ctx context.Context) (int64, error)
+}

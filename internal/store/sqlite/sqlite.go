@@ -39,6 +39,11 @@ type DB struct {
 	// they have.
 	stop, stopped, written chan struct{}
 	closeOnce              sync.Once
+
+	// watch is the connection DataVersion asks, kept for it: SQLite's data_version is
+	// per connection.
+	watchMu sync.Mutex
+	watch   *sql.Conn
 }
 
 // write waits for this process's turn to write, or for ctx.
@@ -103,9 +108,38 @@ func (s *DB) checkpoint(interval time.Duration) {
 	}
 }
 
+// DataVersion returns SQLite's data_version as one connection kept for the purpose sees
+// it: it changes whenever any other connection, of this process or another (confcal
+// import), commits, and costs no read of a table, so a watch can ask it every few
+// milliseconds and look at the revisions only when it has changed.
+func (s *DB) DataVersion(ctx context.Context) (int64, error) {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	if s.watch == nil {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("data version: %w", err)
+		}
+		s.watch = c
+	}
+	var v int64
+	if err := s.watch.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		s.watch.Close()
+		s.watch = nil
+		return 0, fmt.Errorf("data version: %w", err)
+	}
+	return v, nil
+}
+
 // Close stops the checkpoints and closes the database.
 func (s *DB) Close() error {
 	s.closeOnce.Do(func() {
+		s.watchMu.Lock()
+		if s.watch != nil {
+			s.watch.Close()
+			s.watch = nil
+		}
+		s.watchMu.Unlock()
 		close(s.stop)
 		<-s.stopped
 		<-s.written
