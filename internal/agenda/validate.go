@@ -15,7 +15,7 @@ import (
 const (
 	MaxNameLen  = 300
 	MaxTextLen  = 32 << 10 // abstracts, bios, descriptions
-	MaxSessions = 5000
+	MaxSessions = 20000
 	MaxDuration = 24 * time.Hour
 	MaxIDLen    = 128
 	MaxCapacity = 1_000_000

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -123,5 +124,43 @@ func BenchmarkRevisionBig943(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Render(ev2, l2, 2, t1, base, t1, prev)
+	}
+}
+
+// BenchmarkRevisionFromStore is what a revision written by another process costs a
+// running server once its watch sees it, at 5,000 and 20,000 sessions (40 and 80 tracks,
+// 5 days): read the latest revision, decode it and build its snapshot on the previous one.
+// The revision renamed one session.
+func BenchmarkRevisionFromStore(b *testing.B) {
+	for _, n := range []int{5000, 20000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			st := openStoreB(b)
+			ctx := context.Background()
+			o := synth.Options{Sessions: n, Tracks: n / 125, Days: 5}
+			ev := synth.Event(o)
+			if _, err := Publish(ctx, st, ev, t1); err != nil {
+				b.Fatal(err)
+			}
+			r1, _ := st.LatestRevision(ctx, ev.Slug)
+			prev, err := Build(r1, base, t1, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ev.Sessions[n/2].Title += " (renamed)"
+			if _, err := Publish(ctx, st, ev, t1); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(r1.Document)))
+			b.ReportAllocs()
+			for b.Loop() {
+				rev, err := st.LatestRevision(ctx, ev.Slug)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Build(rev, base, t1, prev); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

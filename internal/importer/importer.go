@@ -17,8 +17,9 @@ import (
 	"github.com/confcal/confcal/internal/formats"
 )
 
-// DefaultMaxSize bounds a document unless configured otherwise.
-const DefaultMaxSize = 10 << 20
+// DefaultMaxSize bounds a document unless configured otherwise: a native document of
+// 20,000 sessions (agenda.MaxSessions) with abstracts is about 25 MB.
+const DefaultMaxSize = 32 << 20
 
 // ErrTooLarge is returned for a document over the size limit.
 var ErrTooLarge = errors.New("document too large")
