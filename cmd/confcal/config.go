@@ -71,7 +71,7 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	// A look is one indexed query (the latest revision number of each event), so looking
 	// often costs next to nothing and a revision `confcal import` writes is served within
 	// ~0.2 s at 5,000 sessions (docs/performance.md).
-	refresh, err := time.ParseDuration(env("REFRESH", "10ms"))
+	refresh, err := time.ParseDuration(env("REFRESH", "25ms"))
 	if err != nil {
 		refresh = -1 // reported by Validate
 	}
