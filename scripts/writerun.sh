@@ -3,11 +3,13 @@
 # creating schedules through confcal serve (--limits=off) as fast as they are answered, on
 # SQLite and on PostgreSQL (a schema of its own in $DSN, default the local test database),
 # bounded in time (internal/synth/cmd/writerun).
-#   scripts/writerun.sh [duration, default 10s] [clients, default 8]
+# Each engine runs closed loop (throughput), then at fixed rates (latency at a load the
+# engine carries: each write timed from when it was due).
+#   scripts/writerun.sh [duration, default 10s] [clients, default 8] [rates, default "1000 2000"]
 set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
 cd "$(dirname "$0")/.."
-dur="${1:-10s}"; clients="${2:-8}"
+dur="${1:-10s}"; clients="${2:-8}"; rates="${3:-1000 2000}"
 DSN="${DSN:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
 work=$(mktemp -d); schema="writerun_$$"
 cleanup() { kill $(jobs -p) 2>/dev/null || true; psql "$DSN" -qc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; rm -rf "$work"; }
@@ -24,6 +26,10 @@ run() { # engine, extra environment
   echo "### $1"; echo
   "$work/writerun" -url "http://127.0.0.1:$port" -clients "$clients" -for "$dur"
   echo
+  for r in $rates; do
+    "$work/writerun" -url "http://127.0.0.1:$port" -clients "$clients" -for "$dur" -rate "$r"
+    echo
+  done
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 CONFCAL_DATA_DIR="$work/data" "$work/confcal" import --event synth "$work/synth.json" 2>/dev/null

@@ -25,6 +25,7 @@ func main() {
 	event := flag.String("event", "synth", "event whose sessions are starred (session-1 … session-N)")
 	clients := flag.Int("clients", 8, "concurrent clients")
 	dur := flag.Duration("for", 10*time.Second, "how long to run")
+	rate := flag.Float64("rate", 0, "writes per second from all clients together, each write timed from when it was due (0: each client writes as soon as answered)")
 	flag.Parse()
 	type result struct {
 		kind string
@@ -38,6 +39,14 @@ func main() {
 	for c := range *clients {
 		wg.Go(func() {
 			hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}, Timeout: 10 * time.Second}
+			// At a fixed rate, each write is due at its time and timed from then, so a write
+			// held up delays the ones behind it and their wait counts.
+			var due time.Time
+			var every time.Duration
+			if *rate > 0 {
+				every = time.Duration(float64(*clients) / *rate * float64(time.Second))
+				due = time.Now().Add(time.Duration(c) * every / time.Duration(*clients))
+			}
 			do := func(method, path, body, token string, want int) ([]byte, time.Duration, bool) {
 				req, _ := http.NewRequest(method, *base+path, strings.NewReader(body))
 				if body != "" {
@@ -47,6 +56,10 @@ func main() {
 					req.Header.Set("Authorization", "Bearer "+token)
 				}
 				start := time.Now()
+				if every > 0 {
+					time.Sleep(time.Until(due))
+					start, due = due, due.Add(every)
+				}
 				res, err := hc.Do(req)
 				if err != nil {
 					return nil, time.Since(start), false
@@ -94,7 +107,11 @@ func main() {
 		})
 	}
 	wg.Wait()
-	fmt.Printf("%d clients, closed loop, %s\n\n| write | count | failed | per second | p50 | p99 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n", *clients, *dur)
+	loop := "closed loop"
+	if *rate > 0 {
+		loop = fmt.Sprintf("%.0f writes/s offered", *rate)
+	}
+	fmt.Printf("%d clients, %s, %s\n\n| write | count | failed | per second | p50 | p99 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n", *clients, loop, *dur)
 	for _, kind := range []string{"star", "unstar", "replace", "create", "all"} {
 		var ds []time.Duration
 		failed := 0
