@@ -41,7 +41,14 @@ func startInstanceLogging(t *testing.T, ctx context.Context, wg *gosync.WaitGrou
 	})
 	u := "http://" + addr
 	waitFor(t, 15*time.Second, func() bool { return get(u+"/readyz") == http.StatusOK })
-	return instance{url: u, metrics: "http://" + metrics}
+	in := instance{url: u, metrics: "http://" + metrics}
+	// Ready serves the agenda; what another instance changes reaches this one once its
+	// LISTEN is in place, which may come a moment later.
+	waitFor(t, 15*time.Second, func() bool {
+		_, m := instance{url: in.metrics}.do(t, "GET", "/metrics", "", "")
+		return strings.Contains(m, "confcal_listener_connected 1")
+	})
+	return in
 }
 
 func (in instance) do(t *testing.T, method, path, body, auth string) (int, string) {
