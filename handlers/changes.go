@@ -128,7 +128,7 @@ func (r *changeRoutes) entries(ctx context.Context, slug string, head int) ([]ch
 		ev, _, err := catalog.Decode(full)
 		return ev, err
 	}
-	defer func() { catalog.ReleaseAfter(decoded) }()
+	defer func() { catalog.ReleaseAfter(decoded) }() // decoded is read at return
 	out := []changeJSON{}
 	cur, err := decode(0)
 	if err != nil {

@@ -84,7 +84,7 @@ func Write(modified time.Time, write func(io.Writer) error) (*Body, error) {
 		return newTaggedBody(p.buf.Bytes(), tagOf(sum), modified), nil
 	}
 	p.zw.Close()
-	releaseAfter(p.n)
+	ReleaseAfter(p.n)
 	b := header(p.n, tagOf(sum), modified)
 	b.once.Do(func() { b.setGzip(bytes.Clone(p.zbuf.Bytes())) })
 	return b, nil

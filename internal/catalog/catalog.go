@@ -121,8 +121,9 @@ func (c *Catalog) load(ctx context.Context, slug string, now time.Time, prev *Sn
 // tombstones); on others it refreshes every interval.
 func (c *Catalog) Watch(ctx context.Context, interval time.Duration) {
 	v, versioned := c.store.(store.Versioned)
-	last, err := int64(0), error(nil)
+	var last int64
 	if versioned {
+		var err error
 		last, err = v.DataVersion(ctx)
 		versioned = !errors.Is(err, errors.ErrUnsupported)
 	}

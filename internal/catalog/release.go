@@ -18,9 +18,10 @@ var released = struct {
 	due  chan struct{}
 }{due: make(chan struct{}, 1)}
 
-// releaseAfter asks for the memory freed by a build that produced or consumed n bytes to
-// be returned to the system, when n is past PackAbove.
-func releaseAfter(n int) {
+// ReleaseAfter asks for the memory freed by a build that produced or consumed n bytes
+// (a packed body, a changes feed decoded from old revisions) to be returned to the system,
+// when n is past PackAbove.
+func ReleaseAfter(n int) {
 	if n <= PackAbove {
 		return
 	}
@@ -38,7 +39,3 @@ func releaseLoop() {
 		time.Sleep(time.Second)
 	}
 }
-
-// ReleaseAfter is releaseAfter for builds outside this package (a changes feed decoded from
-// old revisions, which no revision's build needs again).
-func ReleaseAfter(n int) { releaseAfter(n) }
