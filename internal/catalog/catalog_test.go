@@ -3,6 +3,7 @@ package catalog
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"log/slog"
@@ -12,9 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/bundled"
 	"github.com/confcal/confcal/internal/feed/feedtest"
+	"github.com/confcal/confcal/internal/formats"
 	"github.com/confcal/confcal/internal/store"
 	"github.com/confcal/confcal/internal/store/sqlite"
 	"github.com/confcal/confcal/internal/synth"
@@ -278,5 +283,37 @@ func TestTombstoneExpiry(t *testing.T) {
 	snap, _ = c.Get(ev.Slug)
 	if snap.InFeed(ev.Sessions[0].ID) {
 		t.Error("expired tombstone still in the feed")
+	}
+}
+
+// Whoever publishes, what is stored is tidied and valid: revisions are read back
+// unchecked. An invalid agenda writes nothing; hostile text is stored tidied.
+func TestPublishChecksWhatItStores(t *testing.T) {
+	st := openStore(t)
+	bad := mustBundled(t)
+	bad.Sessions[0].End = bad.Sessions[0].Start.Add(-time.Minute)
+	var ve *agenda.ValidationError
+	if _, err := Publish(context.Background(), st, bad, t1); !errors.As(err, &ve) {
+		t.Fatalf("publishing a session that ends before it starts: %v", err)
+	}
+	if _, err := st.LatestRevision(context.Background(), bad.Slug); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a revision was written: %v", err)
+	}
+	hostile := synth.Hostile()
+	publish(t, st, hostile, t1)
+	rev, err := st.LatestRevision(context.Background(), hostile.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := formats.ReadNative(bytes.NewReader(rev.Document), hostile.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := formats.DecodeNative(rev.Document, hostile.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(stored, back, cmpopts.IgnoreUnexported(agenda.Event{})); diff != "" {
+		t.Errorf("the stored document read unchecked differs from it read with every check (-checked +unchecked):\n%s", diff)
 	}
 }

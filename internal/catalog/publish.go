@@ -31,8 +31,17 @@ type Result struct {
 }
 
 // Plan computes what publishing ev would do, without writing: the next revision (when the
-// agenda differs from the latest) and the diff.
+// agenda differs from the latest) and the diff. ev is normalized and tidied in place and
+// refused if it is not valid, since what is stored is read back unchecked.
 func Plan(ctx context.Context, st Writer, ev *agenda.Event, now time.Time) (Result, *store.Revision, error) {
+	// A stored revision is read back as it was written (formats.DecodeNative checks it
+	// no more), so it is checked here, whoever publishes; after a format's reader, which
+	// did the same, this changes nothing.
+	agenda.Normalize(ev)
+	agenda.Tidy(ev)
+	if err := agenda.Validate(ev); err != nil {
+		return Result{}, nil, fmt.Errorf("publish %s: %w", ev.Slug, err)
+	}
 	doc, err := formats.EncodeNative(ev)
 	if err != nil {
 		return Result{}, nil, fmt.Errorf("publish %s: %w", ev.Slug, err)

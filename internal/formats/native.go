@@ -104,10 +104,11 @@ func ReadNative(r io.Reader, slug string) (*agenda.Event, error) {
 	return ev, err
 }
 
-// DecodeNative reads a native document that this service wrote (a stored revision): in
-// one pass over data, without ReadNative's stream buffer (at 20,000 sessions the
-// document is 25 MB) and without its refusal of unknown members, which only a document
-// from outside needs.
+// DecodeNative reads a native document that this service wrote (a stored revision),
+// which was tidied and validated before it was stored (catalog.Plan): in one pass over
+// data, without ReadNative's stream buffer (at 20,000 sessions the document is 25 MB), its
+// refusal of unknown members, or tidying and validating again, which only a document from
+// outside needs and which took half of a 20,000-session revision's decoding.
 func DecodeNative(data []byte, slug string) (*agenda.Event, error) {
 	var doc Document
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -116,8 +117,12 @@ func DecodeNative(data []byte, slug string) (*agenda.Event, error) {
 	if slug != "" {
 		doc.Slug = slug
 	}
-	ev, _, err := doc.event()
-	return ev, err
+	ev, ps := doc.convert()
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	agenda.Normalize(ev)
+	return ev, nil
 }
 
 func readNative(data []byte, slug string) (*agenda.Event, agenda.Problems, error) {
@@ -139,6 +144,23 @@ func readNative(data []byte, slug string) (*agenda.Event, agenda.Problems, error
 // event converts the document to a normalized, validated agenda.Event, its text tidied;
 // the warnings say what tidying changed.
 func (d *Document) event() (*agenda.Event, agenda.Problems, error) {
+	ev, ps := d.convert()
+	agenda.Normalize(ev)
+	warns := agenda.Tidy(ev)
+	if err := agenda.Validate(ev); err != nil {
+		var ve *agenda.ValidationError
+		errors.As(err, &ve)
+		ps = append(ps, ve.Problems...)
+	}
+	if err := ps.Err(); err != nil {
+		return nil, warns, err
+	}
+	return ev, warns, nil
+}
+
+// convert turns the document into an agenda.Event as it stands; the problems are times
+// that do not parse.
+func (d *Document) convert() (*agenda.Event, agenda.Problems) {
 	var ps agenda.Problems
 	ev := &agenda.Event{
 		Slug: d.Slug, Name: d.Name, Description: d.Description, TimeZone: d.TimeZone,
@@ -172,17 +194,7 @@ func (d *Document) event() (*agenda.Event, agenda.Problems, error) {
 		se.End = parseTime(&ps, at+".end", s.End, loc)
 		ev.Sessions = append(ev.Sessions, se)
 	}
-	agenda.Normalize(ev)
-	warns := agenda.Tidy(ev)
-	if err := agenda.Validate(ev); err != nil {
-		var ve *agenda.ValidationError
-		errors.As(err, &ve)
-		ps = append(ps, ve.Problems...)
-	}
-	if err := ps.Err(); err != nil {
-		return nil, warns, err
-	}
-	return ev, warns, nil
+	return ev, ps
 }
 
 // localLayouts are accepted for times without an offset, read in the event's time zone.
