@@ -85,7 +85,8 @@ func Render(ev *agenda.Event, ledger agenda.Ledger, revision int, created time.T
 	s := &Snapshot{
 		Event: ev, Revision: revision, CreatedAt: created, Gen: generations.Add(1),
 		Ledger: ledger, BaseURL: strings.TrimRight(baseURL, "/"), Zone: ev.Zone(),
-		items: map[string]*feed.Item{}, keys: map[string]itemKey{}, placed: map[string]placement{},
+		items: make(map[string]*feed.Item, len(ev.Sessions)), keys: make(map[string]itemKey, len(ev.Sessions)),
+		placed: make(map[string]placement, len(ev.Sessions)),
 		inputs: make([]feed.Session, 0, len(ev.Sessions)), short: map[feed.Brevity]itemSet{},
 	}
 	if prev != nil && prev.BaseURL != s.BaseURL {
@@ -122,10 +123,25 @@ func (s *Snapshot) renderItems(now time.Time, prev *Snapshot) {
 			}
 		}
 	}
-	for id := range s.items {
-		s.order = append(s.order, id)
+	// Sorted with each start beside its id: the comparisons would otherwise look both up.
+	type started struct {
+		id    string
+		start time.Time
 	}
-	slices.SortFunc(s.order, s.byStart)
+	byStart := make([]started, 0, len(s.items))
+	for id := range s.items {
+		byStart = append(byStart, started{id, s.placed[id].start})
+	}
+	slices.SortFunc(byStart, func(a, b started) int {
+		if c := a.start.Compare(b.start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	s.order = make([]string, len(byStart))
+	for i, st := range byStart {
+		s.order[i] = st.id
+	}
 }
 
 // itemKey is everything a rendered item depends on. Tombstones have content 0: they are
