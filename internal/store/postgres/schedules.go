@@ -41,9 +41,59 @@ func (db *DB) ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedu
 	return scanSchedule(db.pool.QueryRow(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE feed_hash = $1", feedHash))
 }
 
-// UpdateSchedule changes a schedule in one transaction (the row locked), raises its
-// version, and tells the other instances to drop what they cached under its old feed hash.
+// UpdateSchedule changes a schedule, raises its version, and tells the other instances to
+// drop what they cached under its old feed hash. Two round trips: the row is read, changed
+// here, and written back by one statement that also sends the notification, on condition
+// that its version is still the one read (one implicit transaction: the notification goes
+// out with the commit). Were it changed meanwhile, the read is done again; after a few
+// such losses the row is locked instead (updateLocked), so the loop is bounded.
 func (db *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
+	for range optimisticTries {
+		sc, err := db.Schedule(ctx, id)
+		if err != nil {
+			return sc, err
+		}
+		read, oldFeed := sc.Version, sc.FeedHash
+		sessions, err := changed(&sc, now, change)
+		if err != nil {
+			return store.Schedule{}, err
+		}
+		tag, err := db.pool.Exec(ctx, `WITH u AS (UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
+			version = $5, updated_at = $6 WHERE id = $1 AND version = $7 RETURNING 1)
+			SELECT pg_notify($8, $9) FROM u`,
+			sc.ID, sc.FeedHash, sessions, sc.AlarmMinutes, sc.Version, sc.UpdatedAt, read, Channel, "schedule "+oldFeed)
+		if err != nil {
+			return sc, fmt.Errorf("update schedule: %w", mapConstraint(err))
+		}
+		if tag.RowsAffected() == 1 {
+			return sc, nil
+		}
+		// Changed or deleted since it was read: read it again.
+	}
+	return db.updateLocked(ctx, id, now, change)
+}
+
+// optimisticTries is how often UpdateSchedule tries without a lock: writes to one
+// schedule come from one person, so a second try is already rare.
+const optimisticTries = 3
+
+// changed applies change to sc and raises its version, returning the sessions to store.
+func changed(sc *store.Schedule, now time.Time, change func(*store.Schedule) error) ([]byte, error) {
+	if err := change(sc); err != nil {
+		return nil, err
+	}
+	sc.Version++
+	sc.UpdatedAt = now.UTC()
+	sc.Sessions = nonNil(sc.Sessions)
+	sessions, err := json.Marshal(sc.Sessions)
+	if err != nil {
+		return nil, fmt.Errorf("update schedule: %w", err)
+	}
+	return sessions, nil
+}
+
+// updateLocked is UpdateSchedule in a transaction that holds the row locked.
+func (db *DB) updateLocked(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return store.Schedule{}, fmt.Errorf("update schedule: %w", err)
@@ -54,15 +104,9 @@ func (db *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chan
 		return sc, err
 	}
 	oldFeed := sc.FeedHash
-	if err := change(&sc); err != nil {
-		return store.Schedule{}, err
-	}
-	sc.Version++
-	sc.UpdatedAt = now.UTC()
-	sc.Sessions = nonNil(sc.Sessions)
-	sessions, err := json.Marshal(sc.Sessions)
+	sessions, err := changed(&sc, now, change)
 	if err != nil {
-		return sc, fmt.Errorf("update schedule: %w", err)
+		return store.Schedule{}, err
 	}
 	_, err = tx.Exec(ctx, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
 		version = $5, updated_at = $6 WHERE id = $1`, sc.ID, sc.FeedHash, sessions, sc.AlarmMinutes, sc.Version, sc.UpdatedAt)
@@ -78,25 +122,19 @@ func (db *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chan
 	return sc, nil
 }
 
-// DeleteSchedule removes a schedule and tells the other instances.
+// DeleteSchedule removes a schedule and tells the other instances, in one statement (its
+// own transaction: the notification goes out with the commit).
 func (db *DB) DeleteSchedule(ctx context.Context, id string) error {
-	tx, err := db.pool.Begin(ctx)
+	var n int
+	err := db.pool.QueryRow(ctx, `WITH d AS (DELETE FROM schedules WHERE id = $1 RETURNING feed_hash)
+		SELECT count(pg_notify($2, 'schedule ' || feed_hash)) FROM d`, id, Channel).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("delete schedule: %w", err)
 	}
-	defer tx.Rollback(ctx)
-	var feed string
-	err = tx.QueryRow(ctx, "DELETE FROM schedules WHERE id = $1 RETURNING feed_hash", id).Scan(&feed)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if n == 0 {
 		return fmt.Errorf("delete schedule %s: %w", id, store.ErrNotFound)
 	}
-	if err != nil {
-		return fmt.Errorf("delete schedule: %w", err)
-	}
-	if err := notify(ctx, tx, "schedule "+feed); err != nil {
-		return fmt.Errorf("delete schedule: %w", err)
-	}
-	return tx.Commit(ctx)
+	return nil
 }
 
 // Totals counts schedules and their stars.
