@@ -46,7 +46,7 @@ func startInstanceLogging(t *testing.T, ctx context.Context, wg *gosync.WaitGrou
 	// LISTEN is in place, which may come a moment later.
 	waitFor(t, 15*time.Second, func() bool {
 		_, m := instance{url: in.metrics}.do(t, "GET", "/metrics", "", "")
-		return strings.Contains(m, "confcal_listener_connected 1")
+		return strings.Contains(m, "\nconfcal_listener_connected 1\n") // the sample, not its HELP line
 	})
 	return in
 }
@@ -175,7 +175,7 @@ func TestTwoInstancesStayCoherent(t *testing.T) {
 	})
 	waitFor(t, 5*time.Second, func() bool {
 		_, m := instance{url: b.metrics}.do(t, "GET", "/metrics", "", "")
-		return strings.Contains(m, "confcal_listener_reconnects_total 1") && strings.Contains(m, "confcal_listener_connected 1")
+		return strings.Contains(m, "\nconfcal_listener_reconnects_total 1\n") && strings.Contains(m, "\nconfcal_listener_connected 1\n")
 	})
 	round("after reconnect")
 }
