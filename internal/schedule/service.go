@@ -190,7 +190,9 @@ func (s *Service) Create(ctx context.Context, event string, ids []string, alarm 
 	if err != nil {
 		return Created{}, fmt.Errorf("create schedule: %w", err)
 	}
-	s.remember(c.Schedule)
+	// Not cached: the cache is for the feeds calendars poll, and a burst of creations (100,000
+	// in a load run) would fill its budget with schedules nobody has fetched yet, pushing out
+	// those polled every few minutes. The first fetch reads the store, as any miss does.
 	return c, nil
 }
 
