@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +54,11 @@ type Snapshot struct {
 	header     []byte                   // event feed header
 	personal   []byte                   // personal feed header
 	nextExpiry time.Time
+	// kept counts the items taken from the previous snapshot; fresh lists the others, by
+	// index in inputs.
+	kept  int
+	fresh []int
+	reuse *formats.Reuse // what decoding the next revision may take from this one
 }
 
 // Decode reads a stored revision: its agenda and its feed ledger.
@@ -68,13 +74,24 @@ func Decode(rev store.Revision) (*agenda.Event, agenda.Ledger, error) {
 	return ev, ledger, nil
 }
 
-// Build decodes rev and renders its snapshot at time now; see Render.
+// Build decodes rev and renders its snapshot at time now; see Render. Sessions whose JSON
+// reads as in prev's revision are taken as prev decoded them.
 func Build(rev store.Revision, baseURL string, now time.Time, prev *Snapshot) (*Snapshot, error) {
-	ev, ledger, err := Decode(rev)
-	if err != nil {
-		return nil, err
+	var reuse *formats.Reuse
+	if prev != nil {
+		reuse = prev.reuse
 	}
-	return Render(ev, ledger, rev.Number, rev.CreatedAt, baseURL, now, prev), nil
+	ev, next, err := formats.DecodeNativeReusing(rev.Document, rev.Event, reuse)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s #%d: %w", rev.Event, rev.Number, err)
+	}
+	var ledger agenda.Ledger
+	if err := json.Unmarshal(rev.Ledger, &ledger); err != nil {
+		return nil, fmt.Errorf("decode %s #%d ledger: %w", rev.Event, rev.Number, err)
+	}
+	s := Render(ev, ledger, rev.Number, rev.CreatedAt, baseURL, now, prev)
+	s.reuse = next
+	return s, nil
 }
 
 // Render builds the snapshot of an event at a revision, at time now. baseURL is the public
@@ -158,8 +175,10 @@ func (s *Snapshot) add(se agenda.Session, e agenda.Entry, cancelled bool, conten
 	in := feed.Session{Session: se, Entry: e, Cancelled: cancelled}
 	if old, ok := prev.reusable(se.ID, key); ok {
 		s.items[se.ID] = old
+		s.kept++
 	} else {
 		s.items[se.ID] = s.render(in, feed.Full)
+		s.fresh = append(s.fresh, len(s.inputs))
 	}
 	s.inputs = append(s.inputs, in)
 	s.keys[se.ID] = key
@@ -340,14 +359,27 @@ func (s *Snapshot) shortened(level feed.Brevity, prev *Snapshot) itemSet {
 		old = prev.short[level]
 		prev.shortMu.Unlock()
 	}
-	set := make(itemSet, len(s.items))
-	for _, in := range s.inputs {
-		id := in.Session.ID
-		if it, ok := old[id]; ok && prev.keys[id] == s.keys[id] {
-			set[id] = it
-			continue
+	var set itemSet
+	if old != nil {
+		// prev's set, less the items that left, with the items that are new or read
+		// differently rendered anew: what a revision changed, not the whole event.
+		set = maps.Clone(old)
+		if s.kept != len(prev.keys) {
+			for id := range set {
+				if _, ok := s.keys[id]; !ok {
+					delete(set, id)
+				}
+			}
 		}
-		set[id] = s.render(in, level)
+		for _, i := range s.fresh {
+			in := s.inputs[i]
+			set[in.Session.ID] = s.render(in, level)
+		}
+	} else {
+		set = make(itemSet, len(s.items))
+		for _, in := range s.inputs {
+			set[in.Session.ID] = s.render(in, level)
+		}
 	}
 	s.short[level] = set
 	return set

@@ -2,13 +2,19 @@ package catalog
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/bundled"
+	"github.com/confcal/confcal/internal/store"
 	"github.com/confcal/confcal/internal/store/sqlite"
 )
 
@@ -62,4 +68,61 @@ func TestWatchFollowsDataVersion(t *testing.T) {
 		}
 	}
 	t.Fatal("the revision another connection committed is not served")
+}
+
+// scribbler lends each revision in buffers that it overwrites as soon as the borrower
+// returns, as a driver may reuse its own.
+type scribbler struct {
+	*sqlite.DB
+	lent int
+}
+
+func (s *scribbler) WithLatestRevision(ctx context.Context, event string, fn func(store.Revision) error) error {
+	r, err := s.DB.LatestRevision(ctx, event)
+	if err != nil {
+		return err
+	}
+	s.lent++
+	err = fn(r)
+	for _, b := range [][]byte{r.Document, r.Ledger} {
+		for i := range b {
+			b[i] = 'x'
+		}
+	}
+	return err
+}
+
+// The catalog builds a snapshot from a lent revision and keeps none of its bytes: the
+// snapshots read the same after the lender has overwritten them, the first revision and
+// the next, which takes the unchanged sessions from the first.
+func TestLentRevisionIsNotKept(t *testing.T) {
+	st := &scribbler{DB: openStore(t)}
+	ev := mustBundled(t)
+	publish(t, st.DB, ev, t1)
+	c := New(st, base, func() time.Time { return t2 }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ev.Sessions[1].Title = "Renamed"
+	publish(t, st.DB, ev, t2)
+	if _, err := c.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := c.Get(bundled.Slug)
+	want := mustBundled(t)
+	want.Sessions[1].Title = "Renamed"
+	agenda.Normalize(want)
+	if st.lent != 2 || snap.Revision != 2 {
+		t.Fatalf("lent %d revisions, serving #%d; want 2, #2", st.lent, snap.Revision)
+	}
+	if diff := cmp.Diff(want, snap.Event, cmpopts.IgnoreUnexported(agenda.Event{})); diff != "" {
+		t.Errorf("snapshot after its revision's buffers were overwritten (-want +got):\n%s", diff)
+	}
+	if snap.reuse.Reused() != len(want.Sessions)-1 {
+		t.Errorf("took %d sessions from revision 1, want %d", snap.reuse.Reused(), len(want.Sessions)-1)
+	}
+	rev, _ := st.DB.LatestRevision(context.Background(), bundled.Slug)
+	if _, ledger, _ := Decode(rev); !cmp.Equal(ledger, snap.Ledger) {
+		t.Errorf("ledger after its buffer was overwritten:\n%s", cmp.Diff(ledger, snap.Ledger))
+	}
 }

@@ -5,8 +5,11 @@ package formats
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/json/jsontext"
+	jsonv2 "encoding/json/v2"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 	"time"
@@ -89,6 +92,8 @@ type SessionDoc struct {
 	End        *string  `json:"end"`
 	JoinURL    string   `json:"joinUrl,omitempty"`
 	Status     string   `json:"status,omitempty"`
+
+	reuse int32 // 1 + its index in a Reuse, when decodeSessions took it from there
 }
 
 // ReadNative decodes a native document and returns the validated event. slug, when not
@@ -160,13 +165,20 @@ func (d *Document) event() (*agenda.Event, agenda.Problems, error) {
 
 // convert turns the document into an agenda.Event as it stands; the problems are times
 // that do not parse.
-func (d *Document) convert() (*agenda.Event, agenda.Problems) {
+func (d *Document) convert() (*agenda.Event, agenda.Problems) { return d.convertReusing(nil) }
+
+// convertReusing is convert, taking each session that decodeSessions marked from prev.
+func (d *Document) convertReusing(prev *Reuse) (*agenda.Event, agenda.Problems) {
 	var ps agenda.Problems
 	ev := &agenda.Event{
 		Slug: d.Slug, Name: d.Name, Description: d.Description, TimeZone: d.TimeZone,
 		StartDate: d.StartDate, EndDate: d.EndDate, Location: d.Location, Website: d.Website,
 		RegistrationURL: d.RegistrationURL, RegistrationLabel: d.RegistrationLabel, JoinURL: d.JoinURL,
 	}
+	ev.Tracks = make([]agenda.Track, 0, len(d.Tracks))
+	ev.Rooms = make([]agenda.Room, 0, len(d.Rooms))
+	ev.Speakers = make([]agenda.Speaker, 0, len(d.Speakers))
+	ev.Sessions = make([]agenda.Session, 0, len(d.Sessions))
 	for _, t := range d.Tracks {
 		ev.Tracks = append(ev.Tracks, agenda.Track{ID: t.ID, Name: t.Name, Description: t.Description})
 	}
@@ -185,13 +197,16 @@ func (d *Document) convert() (*agenda.Event, agenda.Problems) {
 		loc = time.UTC // the bad zone is reported by Validate; keep checking the times
 	}
 	for i, s := range d.Sessions {
-		at := fmt.Sprintf("sessions[%d]", i)
+		if s.reuse != 0 {
+			ev.Sessions = append(ev.Sessions, prev.sessions[s.reuse-1])
+			continue
+		}
 		se := agenda.Session{
 			ID: s.ID, Title: s.Title, Abstract: s.Abstract, Kind: agenda.Kind(s.Kind),
 			TrackID: s.TrackID, RoomID: s.RoomID, SpeakerIDs: s.SpeakerIDs, JoinURL: s.JoinURL, Status: agenda.Status(s.Status),
 		}
-		se.Start = parseTime(&ps, at+".start", s.Start, loc)
-		se.End = parseTime(&ps, at+".end", s.End, loc)
+		se.Start = parseTime(&ps, i, "start", s.Start, loc)
+		se.End = parseTime(&ps, i, "end", s.End, loc)
 		ev.Sessions = append(ev.Sessions, se)
 	}
 	return ev, ps
@@ -200,7 +215,9 @@ func (d *Document) convert() (*agenda.Event, agenda.Problems) {
 // localLayouts are accepted for times without an offset, read in the event's time zone.
 var localLayouts = []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"}
 
-func parseTime(ps *agenda.Problems, field string, v *string, loc *time.Location) time.Time {
+// parseTime reads sessions[i].name; the field path is made only for a problem.
+func parseTime(ps *agenda.Problems, i int, name string, v *string, loc *time.Location) time.Time {
+	field := func() string { return fmt.Sprintf("sessions[%d].%s", i, name) }
 	if v == nil || *v == "" {
 		return time.Time{}
 	}
@@ -211,12 +228,12 @@ func parseTime(ps *agenda.Problems, field string, v *string, loc *time.Location)
 		if w, err := time.Parse(layout, *v); err == nil {
 			t, err := WallClock(w, loc)
 			if err != nil {
-				ps.Add(field, "%v", err)
+				ps.Add(field(), "%v", err)
 			}
 			return t
 		}
 	}
-	ps.Add(field, "want an RFC 3339 time such as 2024-10-23T09:00:00-07:00, got %q", *v)
+	ps.Add(field(), "want an RFC 3339 time such as 2024-10-23T09:00:00-07:00, got %q", *v)
 	return time.Time{}
 }
 
@@ -248,4 +265,116 @@ func position(data []byte, offset int64) string {
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := int(offset) - bytes.LastIndexByte(before, '\n')
 	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// Reuse is what decoding a stored revision keeps for decoding the event's next one: each
+// session as decoded, by a hash of its JSON text. A revision usually changes a few sessions
+// of thousands; the others read byte for byte as before, and are taken as decoded then
+// instead of being decoded and converted again.
+type Reuse struct {
+	zone     string           // the document's time zone, which times without offset are read in
+	at       map[uint64]int32 // hash of a session's JSON -> its index in sessions
+	sessions []agenda.Session
+	reused   int // sessions taken from the predecessor
+}
+
+// Reused is how many sessions the decoding that returned r took from its predecessor.
+func (r *Reuse) Reused() int {
+	if r == nil {
+		return 0
+	}
+	return r.reused
+}
+
+var reuseSeed = maphash.MakeSeed()
+
+// DecodeNativeReusing is DecodeNative, taking every session whose JSON text reads as in
+// the revision that prev was returned with (nil: none) as decoded then. It returns what
+// the next revision's decoding may reuse of this one.
+func DecodeNativeReusing(data []byte, slug string, prev *Reuse) (*agenda.Event, *Reuse, error) {
+	var doc Document
+	var hashes []uint64
+	opts := jsonv2.WithUnmarshalers(jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]SessionDoc) error {
+		return decodeSessions(dec, v, &hashes, prev)
+	}))
+	if err := jsonv2.Unmarshal(data, &doc, opts); err != nil {
+		// Decoded again without reuse, for the error's position in the whole document.
+		ev, err := DecodeNative(data, slug)
+		return ev, nil, err
+	}
+	if prev != nil && prev.zone != doc.TimeZone && len(hashes) > 0 {
+		// The zone changed, and with it what times without an offset mean: nothing is reused.
+		return DecodeNativeReusing(data, slug, nil)
+	}
+	if slug != "" {
+		doc.Slug = slug
+	}
+	ev, ps := doc.convertReusing(prev)
+	if err := ps.Err(); err != nil {
+		return nil, nil, err
+	}
+	agenda.Normalize(ev)
+	next := &Reuse{zone: doc.TimeZone, at: make(map[uint64]int32, len(hashes)), sessions: ev.Sessions}
+	for i, h := range hashes {
+		next.at[h] = int32(i)
+	}
+	for _, s := range doc.Sessions {
+		if s.reuse != 0 {
+			next.reused++
+		}
+	}
+	return ev, next, nil
+}
+
+// decodeSessions reads the sessions array, hashing each session's text: one that prev
+// holds is only marked with its index there, the others are decoded.
+func decodeSessions(dec *jsontext.Decoder, v *[]SessionDoc, hashes *[]uint64, prev *Reuse) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		*v = nil
+		return nil
+	case '[':
+	default:
+		return fmt.Errorf("sessions: want an array, got %s", tok.Kind())
+	}
+	out := (*v)[:0]
+	if prev != nil && cap(out) == 0 {
+		// Sized for as many sessions as before: a revision seldom adds many.
+		out = make([]SessionDoc, 0, len(prev.sessions)+16)
+		*hashes = make([]uint64, 0, len(prev.sessions)+16)
+	}
+	for dec.PeekKind() != ']' {
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		h := maphash.Bytes(reuseSeed, raw)
+		*hashes = append(*hashes, h)
+		if j, ok := prev.lookup(h); ok {
+			out = append(out, SessionDoc{reuse: j + 1})
+			continue
+		}
+		var s SessionDoc
+		if err := jsonv2.Unmarshal(raw, &s); err != nil {
+			return err
+		}
+		out = append(out, s)
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	*v = out
+	return nil
+}
+
+func (r *Reuse) lookup(h uint64) (int32, bool) {
+	if r == nil {
+		return 0, false
+	}
+	j, ok := r.at[h]
+	return j, ok
 }

@@ -162,3 +162,81 @@ func TestSlugOverride(t *testing.T) {
 		t.Fatalf("slug = %v, %v", ev, err)
 	}
 }
+
+// Decoding a revision on its predecessor takes the sessions whose text is unchanged from
+// it, and reads every revision exactly as a decoding from scratch does: a renamed, a moved,
+// an added, a removed and a TBA session, and a new time zone, which changes what every time
+// without an offset means.
+func TestDecodeNativeReusing(t *testing.T) {
+	encode := func(ev *agenda.Event) []byte {
+		t.Helper()
+		doc, err := formats.EncodeNative(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	ev := synth.Event(synth.Options{Sessions: 40, Tracks: 4, Days: 2})
+	_, reuse, err := formats.DecodeNativeReusing(encode(ev), "", nil)
+	if err != nil || reuse.Reused() != 0 {
+		t.Fatalf("first decoding: reused %d, err %v", reuse.Reused(), err)
+	}
+	steps := []struct {
+		name   string
+		change func(ev *agenda.Event)
+		reused int
+	}{
+		{"unchanged", func(*agenda.Event) {}, 40},
+		{"renamed", func(ev *agenda.Event) { ev.Sessions[3].Title += " (renamed)" }, 39},
+		{"moved", func(ev *agenda.Event) {
+			ev.Sessions[7].Start, ev.Sessions[7].End = ev.Sessions[7].Start.Add(time.Hour), ev.Sessions[7].End.Add(time.Hour)
+		}, 39},
+		{"added", func(ev *agenda.Event) {
+			s := ev.Sessions[0]
+			s.ID, s.Title = "added", "Added late"
+			ev.Sessions = append(ev.Sessions, s)
+		}, 40},
+		{"removed", func(ev *agenda.Event) { ev.Sessions = append(ev.Sessions[:1], ev.Sessions[2:]...) }, 40},
+		{"tba", func(ev *agenda.Event) { ev.Sessions[4].Start, ev.Sessions[4].End = time.Time{}, time.Time{} }, 39},
+		{"new zone", func(ev *agenda.Event) { ev.TimeZone = "Europe/Brussels" }, 0},
+	}
+	for _, st := range steps {
+		st.change(ev)
+		doc := encode(ev)
+		want, err := formats.DecodeNative(doc, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, next, err := formats.DecodeNativeReusing(doc, "", reuse)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(agenda.Event{})); diff != "" {
+			t.Errorf("%s: reusing decoding differs (-scratch +reusing):\n%s", st.name, diff)
+		}
+		if next.Reused() != st.reused {
+			t.Errorf("%s: reused %d sessions, want %d", st.name, next.Reused(), st.reused)
+		}
+		reuse = next
+	}
+	// A session whose times have no offset is read in the document's zone: when the zone
+	// changes, the same text is a different time, and nothing is taken from before.
+	local := []byte(`{"slug":"l","name":"L","timeZone":"UTC","startDate":"2024-10-23","endDate":"2024-10-23","tracks":[],"speakers":[],
+		"sessions":[{"id":"a","title":"A","speakerIds":[],"start":"2024-10-23T09:00:00","end":"2024-10-23T10:00:00"}]}`)
+	_, r1, err := formats.DecodeNativeReusing(local, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := bytes.Replace(local, []byte(`"timeZone":"UTC"`), []byte(`"timeZone":"America/Los_Angeles"`), 1)
+	got, r2, err := formats.DecodeNativeReusing(moved, "", r1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if start := got.Sessions[0].Start; !start.Equal(time.Date(2024, 10, 23, 16, 0, 0, 0, time.UTC)) || r2.Reused() != 0 {
+		t.Errorf("after the zone changed: start %v, reused %d; want 16:00 UTC, 0", start, r2.Reused())
+	}
+	// Malformed text is refused as DecodeNative refuses it, with its place in the document.
+	if _, _, err := formats.DecodeNativeReusing([]byte(`{"slug":"x","sessions":[{"id":1}]}`), "", r2); err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("malformed session: %v, want a refusal naming its line", err)
+	}
+}

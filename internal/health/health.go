@@ -190,3 +190,25 @@ func (s Store) Totals(ctx context.Context) (int, int, error) {
 	a, b, err := s.Store.Totals(ctx)
 	return a, b, s.Monitor.Classify(ctx, err)
 }
+
+// WithLatestRevision forwards to a store.Lender, and lends a copy from LatestRevision on
+// other stores. Errors of fn pass through as they are.
+func (s Store) WithLatestRevision(ctx context.Context, event string, fn func(store.Revision) error) error {
+	l, ok := s.Store.(store.Lender)
+	if !ok {
+		r, err := s.LatestRevision(ctx, event)
+		if err != nil {
+			return err
+		}
+		return fn(r)
+	}
+	var fnErr error
+	err := l.WithLatestRevision(ctx, event, func(r store.Revision) error {
+		fnErr = fn(r)
+		return fnErr
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return s.Monitor.Classify(ctx, err)
+}

@@ -162,3 +162,32 @@ func (s *DB) EventDeleted(ctx context.Context, event string) (bool, error) {
 	}
 	return n > 0, nil
 }
+
+// WithLatestRevision lends the event's newest revision to fn: its document and ledger
+// are the driver's buffers (sql.RawBytes), held while fn runs, not copied.
+func (s *DB) WithLatestRevision(ctx context.Context, event string, fn func(store.Revision) error) error {
+	what := "latest revision of " + event
+	rows, err := s.db.QueryContext(ctx, "SELECT "+revisionColumns+
+		" FROM revisions WHERE event = $1 ORDER BY number DESC LIMIT 1", event)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	var r store.Revision
+	var created int64
+	var doc, ledger sql.RawBytes
+	if err := rows.Scan(&r.Event, &r.Number, &created, &r.Hash, &r.Summary, &doc, &ledger); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	r.CreatedAt = time.UnixMicro(created).UTC()
+	r.Document, r.Ledger = doc, ledger
+	return fn(r)
+}
+
+var _ store.Lender = (*DB)(nil)

@@ -1,8 +1,11 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"io/fs"
+	"reflect"
 	"path/filepath"
 	"testing"
 
@@ -54,5 +57,38 @@ func TestWAL(t *testing.T) {
 	var mode string
 	if err := db.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Fatalf("journal_mode = %q, %v", mode, err)
+	}
+}
+
+// WithLatestRevision lends what LatestRevision returns: the newest revision, or
+// ErrNotFound; an error of the borrower comes back as it is.
+func TestWithLatestRevision(t *testing.T) {
+	ctx := context.Background()
+	db := open(t).(*DB)
+	for n := 1; n <= 2; n++ {
+		doc := []byte(`{"n":` + string(rune('0'+n)) + `}`)
+		if err := db.AddRevision(ctx, store.Revision{Event: "ev", Number: n, Hash: "h", Summary: "s", Document: doc, Ledger: []byte("{}")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := db.LatestRevision(ctx, "ev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got store.Revision
+	err = db.WithLatestRevision(ctx, "ev", func(r store.Revision) error {
+		got = r
+		got.Document, got.Ledger = bytes.Clone(r.Document), bytes.Clone(r.Ledger)
+		return nil
+	})
+	if err != nil || !reflect.DeepEqual(got, want) || got.Number != 2 {
+		t.Errorf("lent %+v, %v; want %+v", got, err, want)
+	}
+	if err := db.WithLatestRevision(ctx, "none", func(store.Revision) error { return nil }); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown event: %v, want ErrNotFound", err)
+	}
+	mine := errors.New("borrower failed")
+	if err := db.WithLatestRevision(ctx, "ev", func(store.Revision) error { return mine }); err != mine {
+		t.Errorf("borrower's error came back as %v", err)
 	}
 }
