@@ -33,7 +33,7 @@ run() { # engine, extra environment
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 CONFCAL_DATA_DIR="$work/data" "$work/confcal" import --event synth "$work/synth.json" 2>/dev/null
-run sqlite CONFCAL_DATA_DIR="$work/data"
+[ -n "${WRITERUN_PG_ONLY:-}" ] || run sqlite CONFCAL_DATA_DIR="$work/data"
 psql "$DSN" -qc "CREATE SCHEMA $schema"
 pg="$DSN&search_path=$schema"
 CONFCAL_DATABASE_URL="$pg" "$work/confcal" import --event synth "$work/synth.json" 2>/dev/null

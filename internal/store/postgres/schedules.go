@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/confcal/confcal/internal/store"
 )
@@ -58,14 +59,25 @@ func (db *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chan
 		if err != nil {
 			return store.Schedule{}, err
 		}
-		tag, err := db.pool.Exec(ctx, `WITH u AS (UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
-			version = $5, updated_at = $6 WHERE id = $1 AND version = $7 RETURNING 1)
-			SELECT pg_notify($8, $9) FROM u`,
-			sc.ID, sc.FeedHash, sessions, sc.AlarmMinutes, sc.Version, sc.UpdatedAt, read, Channel, "schedule "+oldFeed)
+		var tag pgconn.CommandTag
+		if sc.FeedHash != oldFeed {
+			// A rotation revokes the old feed URL: other instances hear of it at the commit.
+			tag, err = db.pool.Exec(ctx, `WITH u AS (UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
+				version = $5, updated_at = $6 WHERE id = $1 AND version = $7 RETURNING 1)
+				SELECT pg_notify($8, $9) FROM u`,
+				sc.ID, sc.FeedHash, sessions, sc.AlarmMinutes, sc.Version, sc.UpdatedAt, read, Channel, "schedule "+oldFeed)
+		} else {
+			tag, err = db.pool.Exec(ctx, `UPDATE schedules SET sessions = $2, alarm_minutes = $3,
+				version = $4, updated_at = $5 WHERE id = $1 AND version = $6`,
+				sc.ID, sessions, sc.AlarmMinutes, sc.Version, sc.UpdatedAt, read)
+		}
 		if err != nil {
 			return sc, fmt.Errorf("update schedule: %w", mapConstraint(err))
 		}
 		if tag.RowsAffected() == 1 {
+			if sc.FeedHash == oldFeed {
+				db.notifyLater("schedule " + oldFeed)
+			}
 			return sc, nil
 		}
 		// Changed or deleted since it was read: read it again.
@@ -113,11 +125,17 @@ func (db *DB) updateLocked(ctx context.Context, id string, now time.Time, change
 	if err != nil {
 		return sc, fmt.Errorf("update schedule: %w", mapConstraint(err))
 	}
-	if err := notify(ctx, tx, "schedule "+oldFeed); err != nil {
-		return sc, fmt.Errorf("update schedule: %w", err)
+	rotated := sc.FeedHash != oldFeed
+	if rotated {
+		if err := notify(ctx, tx, "schedule "+oldFeed); err != nil {
+			return sc, fmt.Errorf("update schedule: %w", err)
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return sc, fmt.Errorf("update schedule: %w", mapConstraint(err))
+	}
+	if !rotated {
+		db.notifyLater("schedule " + oldFeed)
 	}
 	return sc, nil
 }
