@@ -66,3 +66,14 @@ func BenchmarkEventJSON(b *testing.B) {
 	req.Header.Set("Accept-Encoding", "gzip")
 	serveLoop(b, e.h, req)
 }
+
+// BenchmarkEventFeed304 revalidates the event feed as a calendar app polling it does:
+// validators only, through the whole stack.
+func BenchmarkEventFeed304(b *testing.B) {
+	e := newEnv(b, synth.Event(synth.Options{Sessions: 300, Tracks: 8, Days: 2}))
+	w := e.do("GET", "/events/synth/calendar.ics", "", "Accept-Encoding", "gzip")
+	req := httptest.NewRequest("GET", "/events/synth/calendar.ics", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("If-None-Match", w.Header().Get("ETag"))
+	serveLoop(b, e.h, req)
+}

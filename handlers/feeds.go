@@ -31,15 +31,18 @@ func (r *feedRoutes) calendar(c *gin.Context) {
 	}
 	// Event-wide feeds stay small enough for Google Calendar (catalog.MaxEventFeed); the
 	// feeds of one track, room or session keep all the text.
-	f := catalog.Filter{Tracks: list(c.Query("track")), Rooms: list(c.Query("room")), Day: c.Query("day"), Bounded: true}.Normalize()
-	if err := checkFilter(snap, f); err != nil {
-		fail(c, r.log, err)
-		return
-	}
 	body := snap.Feed
-	if len(f.Tracks) > 0 || len(f.Rooms) > 0 || f.Day != "" {
-		if body = r.filtered(c, snap, f); body == nil {
+	// Without a query (calendar apps polling the whole feed) there is no filter to read.
+	if c.Request.URL.RawQuery != "" {
+		f := catalog.Filter{Tracks: list(c.Query("track")), Rooms: list(c.Query("room")), Day: c.Query("day"), Bounded: true}.Normalize()
+		if err := checkFilter(snap, f); err != nil {
+			fail(c, r.log, err)
 			return
+		}
+		if len(f.Tracks) > 0 || len(f.Rooms) > 0 || f.Day != "" {
+			if body = r.filtered(c, snap, f); body == nil {
+				return
+			}
 		}
 	}
 	r.metrics.fetched("event", c.Request)

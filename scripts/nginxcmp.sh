@@ -7,6 +7,7 @@
 # (nginx with one worker, confcal and the bare server with GOMAXPROCS=1) and wrk on core 0; the server CPU per
 # request is read from /proc.
 #   scripts/nginxcmp.sh [seconds per run, default 8] [rounds, default 3] [connections, default 32]
+# ONLY=REGEX measures only the kinds whose names match (e.g. ONLY="304|json").
 set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
 cd "$(dirname "$0")/.."
@@ -79,6 +80,7 @@ echo "| response | bytes | confcal req/s | bare Go req/s | nginx req/s | confcal
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for k in "${kinds[@]}"; do
   IFS='|' read -r name path hdrs <<<"$k"
+  [[ -n "${ONLY:-}" && ! "$name" =~ $ONLY ]] && continue
   args=(); IFS=';' read -ra hs <<<"$hdrs"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
   nargs=("${args[@]}")
   if [ "$name" = 304 ]; then

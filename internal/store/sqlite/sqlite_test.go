@@ -5,8 +5,8 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"reflect"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/confcal/confcal/internal/store"
@@ -90,5 +90,20 @@ func TestWithLatestRevision(t *testing.T) {
 	mine := errors.New("borrower failed")
 	if err := db.WithLatestRevision(ctx, "ev", func(store.Revision) error { return mine }); err != mine {
 		t.Errorf("borrower's error came back as %v", err)
+	}
+}
+
+// BenchmarkDataVersion is one look of the catalog's watch, which asks every 25 ms.
+func BenchmarkDataVersion(b *testing.B) {
+	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "confcal.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := db.DataVersion(context.Background()); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,7 +1,10 @@
 // Command bareserve is the floor for load runs: a bare net/http server that answers each
 // path /NAME with the body in DIR/NAME and the headers recorded in DIR/NAME.h (as curl -D
 // writes them), from memory, with no routing, logging or metrics. A request carrying the
-// recorded ETag in If-None-Match gets 304. It listens on 127.0.0.1 only.
+// recorded ETag in If-None-Match gets 304. Its http.Server is set up as confcal serve's is
+// (header limit and read, write and idle timeouts, which a server on the open internet
+// needs, and which cost a timer per request); -timeouts=false leaves net/http's defaults.
+// It listens on 127.0.0.1 only.
 //
 //	bareserve -addr 127.0.0.1:8081 -dir DIR NAME...
 package main
@@ -15,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 type response struct {
@@ -26,6 +30,7 @@ type response struct {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8081", "listen address (loopback)")
 	dir := flag.String("dir", ".", "directory of NAME and NAME.h files")
+	timeouts := flag.Bool("timeouts", true, "the http.Server settings of confcal serve (cmd/confcal/serve.go)")
 	flag.Parse()
 	responses := map[string]*response{}
 	for _, name := range flag.Args() {
@@ -52,7 +57,13 @@ func main() {
 	if !strings.HasPrefix(*addr, "127.0.0.1:") {
 		log.Fatal("bareserve listens on 127.0.0.1 only")
 	}
-	log.Fatal(http.ListenAndServe(*addr, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	srv := &http.Server{Addr: *addr}
+	if *timeouts {
+		srv.MaxHeaderBytes = 16 << 10
+		srv.ReadHeaderTimeout, srv.ReadTimeout = 5*time.Second, 15*time.Second
+		srv.WriteTimeout, srv.IdleTimeout = 30*time.Second, 120*time.Second
+	}
+	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r := responses[req.URL.Path]
 		if r == nil {
 			http.NotFound(w, req)
@@ -67,5 +78,6 @@ func main() {
 			return
 		}
 		w.Write(r.body)
-	})))
+	})
+	log.Fatal(srv.ListenAndServe())
 }
