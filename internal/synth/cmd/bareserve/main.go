@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,6 +26,7 @@ type response struct {
 	header http.Header
 	body   []byte
 	etag   string
+	length []string // Content-Length, sent with the body as confcal sends it
 }
 
 func main() {
@@ -52,6 +54,7 @@ func main() {
 			r.header[http.CanonicalHeaderKey(k)] = []string{v}
 		}
 		r.etag = r.header.Get("Etag")
+		r.length = []string{strconv.Itoa(len(body))}
 		responses["/"+name] = r
 	}
 	if !strings.HasPrefix(*addr, "127.0.0.1:") {
@@ -77,6 +80,7 @@ func main() {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+		h["Content-Length"] = r.length
 		w.Write(r.body)
 	})
 	log.Fatal(srv.ListenAndServe())
