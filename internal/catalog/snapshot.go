@@ -67,11 +67,16 @@ func Decode(rev store.Revision) (*agenda.Event, agenda.Ledger, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode %s #%d: %w", rev.Event, rev.Number, err)
 	}
+	ledger, err := decodeLedger(rev)
+	return ev, ledger, err
+}
+
+func decodeLedger(rev store.Revision) (agenda.Ledger, error) {
 	var ledger agenda.Ledger
 	if err := json.Unmarshal(rev.Ledger, &ledger); err != nil {
-		return nil, nil, fmt.Errorf("decode %s #%d ledger: %w", rev.Event, rev.Number, err)
+		return nil, fmt.Errorf("decode %s #%d ledger: %w", rev.Event, rev.Number, err)
 	}
-	return ev, ledger, nil
+	return ledger, nil
 }
 
 // Build decodes rev and renders its snapshot at time now; see Render. Sessions whose JSON
@@ -85,9 +90,9 @@ func Build(rev store.Revision, baseURL string, now time.Time, prev *Snapshot) (*
 	if err != nil {
 		return nil, fmt.Errorf("decode %s #%d: %w", rev.Event, rev.Number, err)
 	}
-	var ledger agenda.Ledger
-	if err := json.Unmarshal(rev.Ledger, &ledger); err != nil {
-		return nil, fmt.Errorf("decode %s #%d ledger: %w", rev.Event, rev.Number, err)
+	ledger, err := decodeLedger(rev)
+	if err != nil {
+		return nil, err
 	}
 	s := Render(ev, ledger, rev.Number, rev.CreatedAt, baseURL, now, prev)
 	s.reuse = next
