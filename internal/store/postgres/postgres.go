@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,6 +45,12 @@ type DB struct {
 	later      chan string
 	stop, done chan struct{}
 	closeOnce  sync.Once
+
+	// ops queues schedule writes for the writers' group commits (groupExec); writers
+	// counts the writer goroutines still running.
+	ops     chan *groupOp
+	writers sync.WaitGroup
+	groups  atomic.Int64 // commits made, for tests
 }
 
 var _ store.Store = (*DB)(nil)
@@ -74,21 +81,27 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	db := &DB{pool: pool, later: make(chan string, laterQueue), stop: make(chan struct{}), done: make(chan struct{})}
+	db := &DB{pool: pool, later: make(chan string, laterQueue), stop: make(chan struct{}), done: make(chan struct{}),
+		ops: make(chan *groupOp)}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	go db.notifier()
+	for range groupWriters {
+		db.writers.Go(db.writer)
+	}
 	return db, nil
 }
 
 func hasParam(dsn, name string) bool { return strings.Contains(dsn, name+"=") }
 
-// Close sends the notifications still queued and closes the pool.
+// Close ends the group commits (those under way finish), sends the notifications still
+// queued and closes the pool.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.stop)
+		db.writers.Wait()
 		<-db.done
 		db.pool.Close()
 	})

@@ -24,7 +24,7 @@ func (db *DB) CreateSchedule(ctx context.Context, sc store.Schedule) (store.Sche
 	if err != nil {
 		return sc, fmt.Errorf("create schedule: %w", err)
 	}
-	_, err = db.pool.Exec(ctx, "INSERT INTO schedules ("+scheduleColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	_, err = db.groupExec(ctx, "INSERT INTO schedules ("+scheduleColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
 		sc.ID, sc.Event, sc.FeedHash, sc.EditHash, sessions, sc.AlarmMinutes, sc.Version, sc.CreatedAt.UTC(), sc.UpdatedAt.UTC())
 	if err != nil {
 		return sc, fmt.Errorf("create schedule: %w", mapConstraint(err))
@@ -67,7 +67,7 @@ func (db *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chan
 				SELECT pg_notify($8, $9) FROM u`,
 				sc.ID, sc.FeedHash, sessions, sc.AlarmMinutes, sc.Version, sc.UpdatedAt, read, Channel, "schedule "+oldFeed)
 		} else {
-			tag, err = db.pool.Exec(ctx, `UPDATE schedules SET sessions = $2, alarm_minutes = $3,
+			tag, err = db.groupExec(ctx, `UPDATE schedules SET sessions = $2, alarm_minutes = $3,
 				version = $4, updated_at = $5 WHERE id = $1 AND version = $6`,
 				sc.ID, sessions, sc.AlarmMinutes, sc.Version, sc.UpdatedAt, read)
 		}
