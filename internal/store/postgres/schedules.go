@@ -44,10 +44,12 @@ func (db *DB) ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedu
 
 // UpdateSchedule changes a schedule, raises its version, and tells the other instances to
 // drop what they cached under its old feed hash. Two round trips: the row is read, changed
-// here, and written back by one statement that also sends the notification, on condition
-// that its version is still the one read (one implicit transaction: the notification goes
-// out with the commit). Were it changed meanwhile, the read is done again; after a few
-// such losses the row is locked instead (updateLocked), so the loop is bounded.
+// here, and written back by one statement on condition that its version is still the one
+// read. A change of sessions is written in the next group commit (groupExec) and notified
+// after it (notifyLater); a rotation is written by a statement of its own that also sends
+// the notification, which goes out with its commit. Were the row changed meanwhile, the
+// read is done again; after a few such losses the row is locked instead (updateLocked), so
+// the loop is bounded.
 func (db *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
 	for range optimisticTries {
 		sc, err := db.Schedule(ctx, id)
