@@ -182,6 +182,16 @@ func (s Store) UpdateSchedule(ctx context.Context, id string, now time.Time, cha
 	return r, s.Monitor.Classify(ctx, err)
 }
 
+// UpdateKnownSchedule forwards to a store.KnownUpdater; on other stores it is UpdateSchedule.
+func (s Store) UpdateKnownSchedule(ctx context.Context, known store.Schedule, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
+	k, ok := s.Store.(store.KnownUpdater)
+	if !ok {
+		return s.UpdateSchedule(ctx, known.ID, now, change)
+	}
+	r, err := k.UpdateKnownSchedule(ctx, known, now, change)
+	return r, s.Monitor.Classify(ctx, err)
+}
+
 func (s Store) DeleteSchedule(ctx context.Context, id string) error {
 	return s.Monitor.Classify(ctx, s.Store.DeleteSchedule(ctx, id))
 }

@@ -64,6 +64,10 @@ type Service struct {
 	Stale atomic.Uint64
 	// Hits and Misses count feed lookups served from the cache and from the store.
 	Hits, Misses atomic.Uint64
+	// written keeps the schedules written here as the start of their next change, on stores
+	// that can use it (store.KnownUpdater); nil on others.
+	written *written
+	updater store.KnownUpdater
 }
 
 // Option configures a Service.
@@ -88,6 +92,9 @@ func NewService(st Store, snaps Snapshots, now func() time.Time, opts ...Option)
 	for _, o := range opts {
 		o(s)
 	}
+	if u, ok := st.(store.KnownUpdater); ok {
+		s.updater, s.written = u, newWritten(s.budget/4)
+	}
 	s.cache = cache.New(s.ttl+keepStale, time.Minute)
 	s.cache.OnEvicted(func(_ string, v any) {
 		if e, ok := v.(*entry); ok {
@@ -100,11 +107,16 @@ func NewService(st Store, snaps Snapshots, now func() time.Time, opts ...Option)
 	return s
 }
 
-// CacheBytes is what the cached schedules and feeds weigh.
+// CacheBytes is what the cached schedules and feeds weigh, with the schedules kept for
+// their next change.
 func (s *Service) CacheBytes() int64 {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.bytes
+	n := s.bytes
+	s.mu.Unlock()
+	if s.written != nil {
+		n += s.written.weight()
+	}
+	return n
 }
 
 // charge adds n bytes to a cached entry if the budget allows; false if it does not, or
@@ -261,6 +273,9 @@ func (s *Service) Delete(ctx context.Context, id, editToken string) error {
 	if err != nil {
 		return err
 	}
+	if s.written != nil {
+		s.written.drop(id)
+	}
 	if err := s.store.DeleteSchedule(ctx, id); err != nil {
 		return err
 	}
@@ -333,7 +348,7 @@ type rendered struct {
 
 func (s *Service) update(ctx context.Context, id, editToken string, change func(*catalog.Snapshot, *store.Schedule) error) (store.Schedule, error) {
 	var key string
-	sc, err := s.store.UpdateSchedule(ctx, id, s.now(), func(sc *store.Schedule) error {
+	apply := func(sc *store.Schedule) error {
 		key = cacheKey(sc.FeedHash) // the hash before the change (a rotation changes it)
 		if !Matches(editToken, sc.EditHash) {
 			return fmt.Errorf("schedule: %w", agenda.ErrNotFound)
@@ -343,13 +358,35 @@ func (s *Service) update(ctx context.Context, id, editToken string, change func(
 			return fmt.Errorf("event %s of schedule: %w", sc.Event, agenda.ErrNotFound)
 		}
 		return change(snap, sc)
-	})
+	}
+	var sc store.Schedule
+	var err error
+	if k, ok := s.lastWritten(id); ok {
+		sc, err = s.updater.UpdateKnownSchedule(ctx, k, s.now(), apply)
+	} else {
+		sc, err = s.store.UpdateSchedule(ctx, id, s.now(), apply)
+	}
 	if err != nil {
+		if errors.Is(err, store.ErrNotFound) && s.written != nil {
+			s.written.drop(id)
+		}
 		return sc, err
 	}
 	s.bump(key) // a lookup that read the schedule before this change must not cache it
 	s.remember(sc)
+	if s.written != nil {
+		s.written.put(sc)
+	}
 	return sc, nil
+}
+
+// lastWritten is the schedule as this instance last wrote it, where the store can start a
+// change from it.
+func (s *Service) lastWritten(id string) (store.Schedule, bool) {
+	if s.written == nil {
+		return store.Schedule{}, false
+	}
+	return s.written.get(id)
 }
 
 // remember caches a schedule under its feed hash, in place of what was cached there, if

@@ -95,6 +95,15 @@ type Versioned interface {
 	DataVersion(ctx context.Context) (int64, error)
 }
 
+// KnownUpdater is a store whose UpdateSchedule reads the row before writing it over the
+// network: UpdateKnownSchedule takes the row as the caller last had it back (known), writes
+// the change on condition that the stored version is still known's, and only when it is
+// not reads the row and goes on as UpdateSchedule does. A stale known costs that read and
+// nothing else. The result is UpdateSchedule's.
+type KnownUpdater interface {
+	UpdateKnownSchedule(ctx context.Context, known Schedule, now time.Time, change func(*Schedule) error) (Schedule, error)
+}
+
 // Lender is a store that can lend the newest revision for the length of a call instead of
 // copying it out: at 20,000 sessions the document is 25 MB, and the copy was a third of
 // reading it.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,13 +52,34 @@ func (db *DB) ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedu
 // read is done again; after a few such losses the row is locked instead (updateLocked), so
 // the loop is bounded.
 func (db *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
+	return db.update(ctx, id, nil, now, change)
+}
+
+// UpdateKnownSchedule is UpdateSchedule whose first try starts from known instead of
+// reading the row (store.KnownUpdater): a star on a schedule this instance wrote last
+// costs one round trip, in a group commit, instead of two.
+func (db *DB) UpdateKnownSchedule(ctx context.Context, known store.Schedule, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
+	known.Sessions = slices.Clone(known.Sessions) // change may edit them in place; they are the caller's
+	return db.update(ctx, known.ID, &known, now, change)
+}
+
+func (db *DB) update(ctx context.Context, id string, known *store.Schedule, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
 	for range optimisticTries {
-		sc, err := db.Schedule(ctx, id)
-		if err != nil {
-			return sc, err
+		var sc store.Schedule
+		presumed := known != nil
+		if presumed {
+			sc, known = *known, nil
+		} else {
+			var err error
+			if sc, err = db.Schedule(ctx, id); err != nil {
+				return sc, err
+			}
 		}
 		read, oldFeed := sc.Version, sc.FeedHash
 		sessions, err := changed(&sc, now, change)
+		if err != nil && presumed {
+			continue // refused on a copy that may be stale: judge the stored row instead
+		}
 		if err != nil {
 			return store.Schedule{}, err
 		}

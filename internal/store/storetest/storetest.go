@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -27,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ScheduleUpdateAborts", func(t *testing.T) { testScheduleUpdateAborts(t, open(t)) })
 	t.Run("ScheduleFeedHashUnique", func(t *testing.T) { testFeedHashUnique(t, open(t)) })
 	t.Run("ConcurrentStars", func(t *testing.T) { testConcurrentStars(t, open(t)) })
+	t.Run("KnownUpdate", func(t *testing.T) { testKnownUpdate(t, open(t)) })
 	t.Run("Totals", func(t *testing.T) { testTotals(t, open(t)) })
 	t.Run("Ping", func(t *testing.T) {
 		if err := open(t).Ping(context.Background()); err != nil {
@@ -340,5 +342,72 @@ func testConcurrentStars(t *testing.T, s store.Store) {
 	}
 	if len(got.Sessions) != n || got.Version != n+1 {
 		t.Errorf("after %d concurrent stars: %d sessions, version %d", n, len(got.Sessions), got.Version)
+	}
+}
+
+// A change started from a known copy of the row (store.KnownUpdater) loses nothing when the
+// copy is stale: it is judged and applied on the stored row instead.
+func testKnownUpdate(t *testing.T, s store.Store) {
+	k, ok := s.(store.KnownUpdater)
+	if !ok {
+		t.Skip("the store reads the row in its own transaction; it has no use for a known copy")
+	}
+	ctx := context.Background()
+	v1, err := s.CreateSchedule(ctx, newSchedule("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	star := func(id string) func(*store.Schedule) error {
+		return func(sc *store.Schedule) error {
+			if len(sc.Sessions) >= 4 {
+				return errors.New("full")
+			}
+			sc.Sessions = append(sc.Sessions, id)
+			return nil
+		}
+	}
+	// Current copy: written as it is.
+	v2, err := k.UpdateKnownSchedule(ctx, v1, t0, star("s3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"s1", "s2", "s3"}; v2.Version != 2 || !slices.Equal(v2.Sessions, want) {
+		t.Fatalf("from the current copy: version %d, %v; want 2, %v", v2.Version, v2.Sessions, want)
+	}
+	// Stale copy (v1 after v2): the star lands on top of v2, and v1's sessions are untouched.
+	v3, err := k.UpdateKnownSchedule(ctx, v1, t0, star("s4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"s1", "s2", "s3", "s4"}; v3.Version != 3 || !slices.Equal(v3.Sessions, want) {
+		t.Errorf("from a stale copy: version %d, %v; want 3, %v", v3.Version, v3.Sessions, want)
+	}
+	if want := []string{"s1", "s2"}; !slices.Equal(v1.Sessions, want) {
+		t.Errorf("the caller's copy was changed: %v", v1.Sessions)
+	}
+	// A refusal is the stored row's: the stale copy has room, the row has not.
+	if _, err := k.UpdateKnownSchedule(ctx, v2, t0, star("s5")); err == nil || err.Error() != "full" {
+		t.Errorf("star on a full schedule from a copy with room: %v, want the change's refusal", err)
+	}
+	// And the stored row's acceptance: the copy looks full, the row has room.
+	if _, err := s.UpdateSchedule(ctx, "x", t0, func(sc *store.Schedule) error { sc.Sessions = sc.Sessions[:1]; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	v5, err := k.UpdateKnownSchedule(ctx, v3, t0, star("s6"))
+	if err != nil {
+		t.Fatalf("star from a copy that looks full, on a row with room: %v", err)
+	}
+	if want := []string{"s1", "s6"}; v5.Version != 5 || !slices.Equal(v5.Sessions, want) {
+		t.Errorf("version %d, %v; want 5, %v", v5.Version, v5.Sessions, want)
+	}
+	// Deleted meanwhile: not found, nothing written.
+	if err := s.DeleteSchedule(ctx, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.UpdateKnownSchedule(ctx, v5, t0, star("s7")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("from a copy of a deleted schedule: %v, want ErrNotFound", err)
+	}
+	if _, err := s.Schedule(ctx, "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the deleted schedule is back: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 // Command storerun measures schedule updates on the PostgreSQL store alone, without HTTP:
 // clients together offer a fixed rate of UpdateSchedule calls (a star's read and
-// version-checked write) to schedules it creates in the schema of -dsn, each timed from
+// version-checked write; with -known, the write alone, from the row the last one returned)
+// to schedules it creates in the schema of -dsn, each timed from
 // when it was due, after a warm-up that lets the pool open its connections. It prints
 // p50 / p99 / p99.9 / max and deletes what it created. Bounded by -for.
 //
@@ -27,6 +28,7 @@ func main() {
 	dur := flag.Duration("for", 10*time.Second, "how long to measure")
 	warm := flag.Duration("warm", 2*time.Second, "unmeasured run before it")
 	schedules := flag.Int("schedules", 2000, "schedules written to")
+	known := flag.Bool("known", false, "start each change from the row the last one returned (UpdateKnownSchedule), as confcal serve does")
 	flag.Parse()
 	ctx := context.Background()
 	db, err := postgres.Open(ctx, *dsn)
@@ -54,6 +56,7 @@ func main() {
 	var wg sync.WaitGroup
 	for c := range *clients {
 		wg.Go(func() {
+			last := map[string]store.Schedule{} // each schedule is written by one client
 			for k := 0; ; k++ {
 				n := k**clients + c
 				at := time.Duration(n) * time.Second / time.Duration(*rate)
@@ -62,13 +65,24 @@ func main() {
 				}
 				due := start.Add(at)
 				time.Sleep(time.Until(due))
-				_, err := db.UpdateSchedule(ctx, fmt.Sprint(prefix, n%*schedules), time.Now(), func(sc *store.Schedule) error {
+				id := fmt.Sprint(prefix, n%*schedules)
+				change := func(sc *store.Schedule) error {
 					sc.Sessions = append(sc.Sessions, fmt.Sprint("session-", n))
 					if len(sc.Sessions) > 8 {
 						sc.Sessions = sc.Sessions[1:]
 					}
 					return nil
-				})
+				}
+				var sc store.Schedule
+				var err error
+				if prev, ok := last[id]; ok && *known {
+					sc, err = db.UpdateKnownSchedule(ctx, prev, time.Now(), change)
+				} else {
+					sc, err = db.UpdateSchedule(ctx, id, time.Now(), change)
+				}
+				if err == nil {
+					last[id] = sc
+				}
 				d := time.Since(due)
 				if at < *warm {
 					continue
