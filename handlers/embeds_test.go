@@ -58,7 +58,9 @@ func TestSessionAndSpeakerPages(t *testing.T) {
 		`<meta property="og:title" content="Rust &#43; io_uring &#43; ktls: how fast can we make HTTP?">`,
 		`<meta property="og:url" content="` + base + `/events/p99conf-24/sessions/wenger-rust-io-uring-ktls">`,
 		`<link rel="alternate" type="application/json+oembed" href="` + strings.ReplaceAll(oembed, "&", "&amp;") + `"`,
-		`<confcal-session event="p99conf-24" session="wenger-rust-io-uring-ktls">`,
+		// The page's own h1, outside the element, stays when the widget enhances the page.
+		"<h1 class=\"session-title\">Rust &#43; io_uring &#43; ktls: how fast can we make HTTP?</h1>\n" +
+			`<confcal-session event="p99conf-24" session="wenger-rust-io-uring-ktls" heading="hide">`,
 		`Wednesday, October 23 · 10:00–10:25 PDT`, "Amos Wenger",
 	} {
 		if !strings.Contains(page, s) {
@@ -69,6 +71,7 @@ func TestSessionAndSpeakerPages(t *testing.T) {
 	want(t, w, http.StatusOK)
 	page = w.Body.String()
 	for _, s := range []string{`<meta property="og:title" content="Gunnar Morling at P99 CONF 24">`, "Session to be announced.",
+		"<h1>Gunnar Morling</h1>\n" + `<confcal-speaker event="p99conf-24" speaker="gunnar-morling" heading="hide">`,
 		`application/json+oembed`, `<img src="` + base + `/events/p99conf-24/speakers/gunnar-morling/card.svg"`} {
 		if !strings.Contains(page, s) {
 			t.Errorf("speaker page lacks %q", s)

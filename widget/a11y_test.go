@@ -6,9 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/chromedp"
 )
 
 // axeSource is axe-core, installed by .ci/run from tools/axe (pinned by its lock file).
@@ -29,21 +26,19 @@ type axeViolation struct {
 	Nodes            []struct{ Target []any }
 }
 
-// axe runs axe-core on one element (shadow roots included) and returns the serious and
-// critical violations.
+// axe runs axe-core on one element (shadow roots included) and returns its violations,
+// of any impact.
 func axe(tb *tab, src, selector string) []string {
 	tb.t.Helper()
 	value[bool](tb, src+"\n;true")
 	all := value[[]axeViolation](tb, fmt.Sprintf(`axe.run(document.querySelector(%q), {resultTypes: ["violations"]}).then(r => r.violations)`, selector))
 	var out []string
 	for _, v := range all {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			var where []string
-			for _, n := range v.Nodes {
-				where = append(where, fmt.Sprint(n.Target...))
-			}
-			out = append(out, fmt.Sprintf("%s (%s): %s at %s", v.ID, v.Impact, v.Help, strings.Join(where, "; ")))
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprint(n.Target...))
 		}
+		out = append(out, fmt.Sprintf("%s (%s): %s at %s", v.ID, v.Impact, v.Help, strings.Join(where, "; ")))
 	}
 	return out
 }
@@ -55,11 +50,7 @@ func TestAccessibility(t *testing.T) {
 	for _, scheme := range []string{"light", "dark"} {
 		t.Run(scheme, func(t *testing.T) {
 			tb := newTab(t)
-			if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-			}); err != nil {
-				t.Fatal(err)
-			}
+			colorScheme(tb, scheme)
 			tb.open(site.URL + "/elements.html")
 			tb.wait("agenda", agendaRoot()+`?.querySelector(".star")`)
 			tb.wait("speakers", `document.querySelector("confcal-speakers").shadowRoot.querySelector("li")`)
@@ -78,11 +69,7 @@ func TestAccessibility(t *testing.T) {
 	// The hosted pages, enhanced, in both schemes.
 	for _, scheme := range []string{"light", "dark"} {
 		tb := newTab(t)
-		if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-		}); err != nil {
-			t.Fatal(err)
-		}
+		colorScheme(tb, scheme)
 		for _, path := range []string{"/events/p99conf-24", "/events/p99conf-24/sessions/" + keynote, "/events/p99conf-24/speakers/liz-rice",
 			"/embed/p99conf-24/agenda"} {
 			tb.open(svc.URL + path)
@@ -90,6 +77,33 @@ func TestAccessibility(t *testing.T) {
 			if v := axe(tb, src, "html"); len(v) > 0 {
 				t.Errorf("%s (%s):\n  %s", path, scheme, strings.Join(v, "\n  "))
 			}
+		}
+	}
+}
+
+// The agenda's views of a two-day, three-room event: the grid with its day tabs, the list
+// on a phone, and a session's details, each in both schemes.
+func TestAccessibilityOfAgendaViews(t *testing.T) {
+	src := axeSource(t)
+	for _, scheme := range []string{"light", "dark"} {
+		for _, screen := range []string{"desktop", "phone"} {
+			t.Run(scheme+"/"+screen, func(t *testing.T) {
+				_, site, tb := gridTab(t)
+				colorScheme(tb, scheme)
+				if screen == "phone" {
+					phone(tb)
+				}
+				tb.open(site.URL + "/agenda-only.html")
+				tb.wait("agenda", agendaRoot()+`?.querySelector(".star")`)
+				if v := axe(tb, src, "confcal-agenda"); len(v) > 0 {
+					t.Errorf("%s:\n  %s", screen, strings.Join(v, "\n  "))
+				}
+				value[any](tb, agendaRoot()+`.querySelector("li.s h5 a").click()`)
+				tb.wait("details", agendaRoot()+`.querySelector("dialog[open]")`)
+				if v := axe(tb, src, "confcal-agenda"); len(v) > 0 {
+					t.Errorf("details:\n  %s", strings.Join(v, "\n  "))
+				}
+			})
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -261,6 +262,24 @@ func (tb *tab) errors() []string {
 		out = append(out, "CSP violation: "+v)
 	}
 	return out
+}
+
+// noErrors fails the test on any console error, exception or CSP violation of the page.
+func (tb *tab) noErrors() {
+	tb.t.Helper()
+	if errs := tb.errors(); len(errs) > 0 {
+		tb.t.Errorf("page errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// colorScheme makes the tab prefer a light or a dark colour scheme.
+func colorScheme(tb *tab, scheme string) {
+	tb.t.Helper()
+	if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+	}); err != nil {
+		tb.t.Fatal(err)
+	}
 }
 
 func (tb *tab) open(url string) {

@@ -42,17 +42,33 @@ func TestHostedPageIsEnhanced(t *testing.T) {
 	if h2["text"] != "Agenda" || h2["w"].(float64) > 1 || h2["h"].(float64) > 1 {
 		t.Errorf("the enhanced agenda's heading: %v", h2)
 	}
+	// The #session- link opened that session's details; closing them clears the fragment.
+	tb.wait("details of the linked session", agendaRoot()+`.querySelector("dialog[open] h3")?.textContent === `+agendaRoot()+`.querySelector('[data-id="`+kernel+`"] h5').textContent`)
+	value[any](tb, agendaRoot()+`.querySelector("dialog").close()`)
+	tb.wait("fragment cleared with the details closed", `location.hash === ""`)
 	star(tb, keynote)
 	feed := openPanel(tb)
 	if !strings.HasPrefix(feed, svc.URL+"/feeds/") {
 		t.Errorf("feed URL %q", feed)
 	}
-	// The #session- link scrolled its session into view.
-	top := value[float64](tb, agendaRoot()+`.querySelector('[data-id="`+kernel+`"]').getBoundingClientRect().top`)
-	if top < 0 || top > 900 {
-		t.Errorf("linked session is at %v px, not in view", top)
-	}
 	if errs := tb.errors(); len(errs) > 0 {
 		t.Errorf("page errors:\n%s", strings.Join(errs, "\n"))
 	}
+}
+
+// Enhanced session and speaker pages keep their visible h1, and the element does not
+// repeat it.
+func TestHostedPagesKeepTheirHeading(t *testing.T) {
+	svc := newService(t)
+	tb := newTab(t)
+	for path, el := range map[string]string{"/events/p99conf-24/sessions/" + keynote: "confcal-session", "/events/p99conf-24/speakers/andy-pavlo": "confcal-speaker"} {
+		tb.open(svc.URL + path)
+		tb.wait("enhanced", `document.querySelector("`+el+`").shadowRoot?.querySelector(".w")`)
+		got := value[map[string]any](tb, `(() => { const h = document.querySelector("h1"), r = h.getBoundingClientRect(), s = document.querySelector("`+el+`").shadowRoot
+			return {text: h.textContent, w: r.width, h: r.height, repeated: [...s.querySelectorAll("h1, h2, h3, h5")].some(x => x.textContent === h.textContent)} })()`)
+		if got["w"].(float64) < 50 || got["h"].(float64) < 10 || got["repeated"] != false {
+			t.Errorf("%s: h1 %v", path, got)
+		}
+	}
+	tb.noErrors()
 }

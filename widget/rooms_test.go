@@ -32,7 +32,7 @@ func roomsEvent() *agenda.Event {
 func TestRoomsInTheAgenda(t *testing.T) {
 	ev := roomsEvent()
 	svc := newService(t, ev)
-	site := newHost(t, svc.URL, strictCSP, map[string]string{"EVENT": ev.Slug})
+	site := newHost(t, svc.URL, strictCSP, map[string]string{"EVENT": ev.Slug, "ATTRS": ` view="list"`})
 	tb := newTab(t)
 	tb.open(site.URL + "/agenda-only.html")
 	tb.wait("agenda", agendaRoot()+`?.querySelectorAll("li.s").length === 6`)

@@ -4,14 +4,19 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/confcal/confcal/internal/c3voc"
+	"github.com/confcal/confcal/internal/formats"
 )
 
 // TestScreenshots renders the agenda, a speaker card, the speaker wall and the schedule
-// with its subscribe panel in light and dark, and writes them to docs/screenshots for the
-// README:
+// with its subscribe panel in light and dark, and the agenda of a real two-room event
+// (Chaos Communication Camp 2019, from the corpus) as a grid, as a list, with a session's
+// details open, and on a phone, on its first day with the clock in a talk. It writes them
+// to docs/screenshots for the README:
 //
 //	CONFCAL_SCREENSHOTS=1 go test ./widget -run Screenshots
 func TestScreenshots(t *testing.T) {
@@ -26,11 +31,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		tb := newTab(t)
-		if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-		}); err != nil {
-			t.Fatal(err)
-		}
+		colorScheme(tb, scheme)
 		visitor(tb, "America/New_York", "en_US")
 		tb.open(site.URL + "/elements.html")
 		tb.wait("agenda", shadowText("confcal-agenda")+`.includes("You’re Doing it All Wrong")`)
@@ -48,6 +49,55 @@ func TestScreenshots(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(out, name+"-"+scheme+".png"), png, 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+	shared := c3voc.Shared(t)
+	data, err := os.ReadFile(filepath.Join(shared, "corpus", "frab-camp2019.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp, _, err := formats.Read("", data, formats.Options{Slug: "camp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc = newService(t, camp)
+	site = newHost(t, svc.URL, strictCSP, map[string]string{"EVENT": "camp"})
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	shoot := func(tb *tab, name string) {
+		t.Helper()
+		png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, scheme := range []string{"light", "dark"} {
+		for _, screen := range []string{"desktop", "phone"} {
+			tb := newTab(t)
+			colorScheme(tb, scheme)
+			if screen == "phone" {
+				phone(tb)
+			}
+			visitor(tb, "Europe/Berlin", "en_GB")
+			clockAt(tb, time.Date(2019, 8, 21, 11, 15, 0, 0, berlin))
+			tb.open(site.URL + "/agenda-only.html")
+			tb.wait("agenda", agendaRoot()+`?.querySelector("li.live")`)
+			if screen == "phone" {
+				value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector(".day").getBoundingClientRect().top + scrollY - 8)`)
+				shoot(tb, "agenda-phone-"+scheme)
+				continue
+			}
+			shoot(tb, "agenda-grid-"+scheme)
+			value[any](tb, agendaRoot()+`.querySelector(".vw").click()`)
+			tb.wait("list", agendaRoot()+`.querySelector(".list li.live")`)
+			value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector("li.live").getBoundingClientRect().top + scrollY - 140)`)
+			shoot(tb, "agenda-list-"+scheme)
+			value[any](tb, agendaRoot()+`.querySelector("li.live h5 a").click()`)
+			tb.wait("details", agendaRoot()+`.querySelector("dialog[open]")`)
+			shoot(tb, "agenda-details-"+scheme)
+			value[any](tb, `localStorage.removeItem("confcal:view")`)
 		}
 	}
 }

@@ -60,9 +60,9 @@ export function loadEvent(slug) {
  */
 function index(ev) {
   const tracks = new Map()
-  for (const t of ev.tracks || []) tracks.set(t.id, t)
+  for (const t of ev.tracks || []) tracks.set(t.id, { ...t, i: tracks.size })
   const rooms = new Map()
-  for (const r of ev.rooms || []) rooms.set(r.id, r)
+  for (const r of ev.rooms || []) rooms.set(r.id, { ...r, i: rooms.size })
   const speakers = new Map()
   for (const s of ev.speakers || []) speakers.set(s.id, s)
   const talks = new Map()

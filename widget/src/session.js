@@ -8,7 +8,7 @@ import { sessionItem, trackStars, syncStars } from './view.js'
 
 export class Session extends Base {
   static get attrs() {
-    return ['session']
+    return ['session', 'heading']
   }
 
   render(data) {
@@ -18,7 +18,7 @@ export class Session extends Base {
     refresh(data.event.slug)
     trackStars(this)
     const el = h('div', { class: 'w' },
-      h('ul', null, sessionItem(this, s, { heading: 'h3', time: true, abstract: true })),
+      h('ul', null, sessionItem(this, s, { heading: this.heading === 'hide' ? '' : 'h3', time: true, abstract: true })),
       h('p', { class: 'mu' }, data.event.name + ' · ', h('a', { href: hosted(data.event.slug, 'session-' + encodeURIComponent(s.id)), text: 'Full agenda' })))
     syncStars(this)
     return el

@@ -19,7 +19,7 @@ export function photo(sp) {
 
 export class Speaker extends Base {
   static get attrs() {
-    return ['speaker']
+    return ['speaker', 'heading']
   }
 
   render(data) {
@@ -31,11 +31,12 @@ export class Speaker extends Base {
       h('article', { class: 'card', part: 'card' },
         photo(sp),
         h('div', null,
-          h('h3', { part: 'name', text: sp.name }),
+          // heading="hide": the page's own h1 names the speaker.
+          this.heading !== 'hide' && h('h3', { part: 'name', text: sp.name }),
           role && h('p', { class: 'mu', text: role }),
           h('div', { class: 'bio' }, paragraphs(sp.bio)),
           (sp.links || []).length > 0 && h('p', { class: 'acts' }, sp.links.map((l) => link(l.url, l.title || l.url))),
-          h('h4', { text: talks.length > 1 ? 'Sessions' : 'Session' }),
+          h(this.heading === 'hide' ? 'h2' : 'h4', { text: talks.length > 1 ? 'Sessions' : 'Session' }),
           talks.length
             ? h('ul', null, talks.map((s) => h('li', null, h('a', { href: hosted(data.event.slug, 'session-' + encodeURIComponent(s.id)), text: s.title }), ' · ', when(s, this, true))))
             : h('p', { class: 'mu', text: 'Session to be announced.' }),

@@ -28,9 +28,25 @@ export function speakerLine(s) {
   return s.speakers.map((sp) => sp.name + (sp.title ? ' (' + sp.title + ')' : '')).join(', ')
 }
 
+/** joinURL is the session's join link, else the event's (as the hosted pages do). */
+export function joinURL(s, ev) {
+  return s.joinUrl || ev.joinUrl || ''
+}
+
+/** sessionPage is the hosted page of a session. */
+export function sessionPage(ev, s) {
+  return apiOrigin() + '/events/' + encodeURIComponent(ev.slug) + '/sessions/' + encodeURIComponent(s.id)
+}
+
+/** live tells whether a session is running at ms (the visitor's clock). */
+export function live(s, ms) {
+  return s.startMs <= ms && ms < s.endMs && s.status !== 'cancelled'
+}
+
 /**
  * sessionItem is one session as a list item with a star button. opts.heading is the title's
- * heading tag; opts.time adds the time range; opts.abstract adds the abstract.
+ * heading tag; opts.time adds the time range; opts.abstract adds the abstract; opts.open
+ * makes the title a link to the session's page that opens the details in place.
  */
 export function sessionItem(el, s, opts) {
   const ev = el.data.event
@@ -46,20 +62,30 @@ export function sessionItem(el, s, opts) {
     },
   })
   const warn = h('p', { class: 'warn', hidden: true })
-  const meta = [s.kind, s.track && s.track.name, s.room && s.room.name, cancelled && 'Cancelled'].filter(Boolean).join(' · ')
-  const ics = s.startMs >= 0 && !cancelled ? apiOrigin() + '/events/' + encodeURIComponent(ev.slug) + '/sessions/' + encodeURIComponent(s.id) + '.ics' : ''
-  const li = h('li', { class: 's' + (starred ? ' on' : '') + (cancelled ? ' x' : ''), part: 'session', 'data-id': s.id },
-    h('p', { class: 'meta', part: 'meta', text: meta }),
-    h(opts.heading || 'h5', { part: 'title', text: s.title }),
+  // In the grid the column names the room, and the time comes first.
+  const meta = [!opts.brief && s.kind, s.track && s.track.name, !opts.brief && s.room && s.room.name, cancelled && 'Cancelled'].filter(Boolean).join(' · ')
+  const ics = s.startMs >= 0 && !cancelled ? sessionPage(ev, s) + '.ics' : ''
+  const join = joinURL(s, ev)
+  const title = opts.open
+    ? h('a', { href: sessionPage(ev, s), text: s.title, onclick: (e) => {
+      if (e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+      e.preventDefault()
+      opts.open(s)
+    } })
+    : s.title
+  const li = h('li', { class: 's' + (starred ? ' on' : '') + (cancelled ? ' x' : '') + (s.track ? ' k' + s.track.i : ''), part: 'session', 'data-id': s.id },
+    btn,
+    h('p', { class: 'meta', part: 'meta' }, opts.range && h('time', { datetime: iso(s.startMs), text: opts.range }), opts.range && meta && h('br'), meta),
+    // heading="hide": the page's own h1 names the session.
+    opts.heading !== '' && h(opts.heading || 'h5', { part: 'title' }, title),
     opts.time && h('p', { class: 'mu' }, when(s, el, true)),
-    s.speakers.length > 0 && h('p', { class: 'by', part: 'speakers', text: speakerLine(s) }),
+    s.speakers.length > 0 && h('p', { class: 'by', part: 'speakers', text: opts.brief ? s.speakers.map((p) => p.name).join(', ') : speakerLine(s) }),
     warn,
     opts.abstract && s.abstract && abstract(s.abstract),
-    h('p', { class: 'acts' },
+    !opts.brief && h('p', { class: 'acts' },
       ics && h('a', { href: ics, text: 'Add to calendar (.ics)' }),
-      s.joinUrl && link(s.joinUrl, 'Join')),
-    btn)
-  ;(el.items || (el.items = new Map())).set(s.id, { btn, li, warn })
+      join && !cancelled && link(join, 'Join', { class: 'join' })))
+  ;(el.items || (el.items = new Map())).set(s.id, { btn, li, warn, s })
   return li
 }
 

@@ -19,6 +19,7 @@ func main() {
 	flag.IntVar(&o.Sessions, "sessions", 300, "number of sessions")
 	flag.IntVar(&o.Tracks, "tracks", 8, "number of parallel tracks")
 	flag.IntVar(&o.Days, "days", 2, "number of days")
+	flag.IntVar(&o.Rooms, "rooms", 0, "number of rooms (0: none)")
 	flag.Parse()
 	ev := synth.Event(o)
 	if err := agenda.Validate(ev); err != nil {
