@@ -132,6 +132,11 @@ func (h *host) page(w http.ResponseWriter, r *http.Request) {
 	switch filepath.Ext(name) {
 	case ".html":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if strings.HasPrefix(name, "isolated") {
+			// A cross-origin isolated page: every resource must allow it (CORP or CORS).
+			w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+			w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+		}
 		if h.csp != "" {
 			w.Header().Set("Content-Security-Policy", strings.ReplaceAll(h.csp, "{{API}}", h.vars["API"]))
 		}

@@ -62,6 +62,10 @@ func TestHostileHostPage(t *testing.T) {
 			t.Errorf("request to %s", u)
 		}
 	}
+	// The widget added nothing to the page's window.
+	if added := value[[]string](tb, `(() => { const before = new Set(window.hostGlobals); return Object.getOwnPropertyNames(window).filter((n) => !before.has(n) && n !== "hostGlobals") })()`); len(added) > 0 {
+		t.Errorf("the widget left globals on the page: %q", added)
+	}
 	// The second copy of the script defined nothing twice (that would throw).
 	if errs := tb.errors(); len(errs) > 0 {
 		t.Errorf("console errors or CSP violations:\n%s", strings.Join(errs, "\n"))
@@ -100,4 +104,23 @@ func TestHostileTextRendersAsText(t *testing.T) {
 	if errs := tb.errors(); len(errs) > 0 {
 		t.Errorf("page errors:\n%s", strings.Join(errs, "\n"))
 	}
+}
+
+// A page that sends Cross-Origin-Embedder-Policy: require-corp loads only resources that
+// allow it: widget.js, the API and the SVG card all do, so the widget renders there.
+func TestCrossOriginIsolatedHostPage(t *testing.T) {
+	svc := newService(t)
+	site := newHost(t, svc.URL, strings.Replace(strictCSP, "img-src 'self'", "img-src 'self' {{API}}", 1), nil)
+	tb := newTab(t)
+	tb.open(site.URL + "/isolated.html")
+	if !value[bool](tb, `window.crossOriginIsolated`) {
+		t.Fatal("the page is not cross-origin isolated: the test proves nothing")
+	}
+	tb.wait("agenda", shadowText("confcal-agenda")+`.includes("You’re Doing it All Wrong")`)
+	tb.wait("speaker card", shadowText("confcal-speaker")+`.includes("Andy Pavlo")`)
+	tb.wait("SVG card", `document.getElementById("card").complete`)
+	if w := value[int](tb, `document.getElementById("card").naturalWidth`); w != 600 {
+		t.Errorf("card.svg blocked on the isolated page (naturalWidth %d)", w)
+	}
+	tb.noErrors()
 }

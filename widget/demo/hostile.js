@@ -17,3 +17,5 @@ String.prototype.toJSON = function () { return '"' + this + '"' }
 Array.prototype.each = function (f) { for (var i = 0; i < this.length; i++) f(this[i], i) }
 // The host's own custom elements, defined before ours.
 customElements.define('x-host-widget', class extends HTMLElement {})
+// What the page's window holds before the widget runs: the test compares it afterwards.
+window.hostGlobals = Object.getOwnPropertyNames(window)
