@@ -205,6 +205,41 @@ func TestSpeakerCardSVG(t *testing.T) {
 	want(t, e.do("GET", "/events/p99conf-24/speakers/nobody/card.svg", ""), http.StatusNotFound)
 }
 
+// Cards are light unless asked for dark, and name the zone of their time: the event's by
+// default, or the one asked for.
+func TestSpeakerCardThemeAndZone(t *testing.T) {
+	e := newEnv(t)
+	card := func(query string) string {
+		t.Helper()
+		w := e.do("GET", "/events/p99conf-24/speakers/andy-pavlo/card.svg"+query, "")
+		want(t, w, http.StatusOK)
+		checkSVG(t, w.Body.String())
+		return w.Body.String()
+	}
+	for query, wants := range map[string][]string{
+		"":                                   {`fill="#ffffff"`, "Wed, Oct 23, 10:00 PDT (event time)"},
+		"?theme=light":                       {`fill="#ffffff"`},
+		"?theme=dark":                        {`fill="#15151a"`, "Wed, Oct 23, 10:00 PDT (event time)"},
+		"?time-zone=Europe/Berlin":           {`fill="#ffffff"`, "Wed, Oct 23, 19:00 CEST (Europe/Berlin)"},
+		"?theme=dark&time-zone=Asia/Kolkata": {`fill="#15151a"`, "Wed, Oct 23, 22:30 IST (Asia/Kolkata)"},
+		"?time-zone=America/Los_Angeles":     {"PDT (event time)"},
+	} {
+		svg := card(query)
+		for _, s := range wants {
+			if !strings.Contains(svg, s) {
+				t.Errorf("card%s lacks %q:\n%s", query, s, svg)
+			}
+		}
+	}
+	for query, field := range map[string]string{"?theme=blue": "theme", "?time-zone=Mars/Olympus": "time-zone", "?time-zone=Local": "time-zone"} {
+		w := e.do("GET", "/events/p99conf-24/speakers/andy-pavlo/card.svg"+query, "")
+		want(t, w, http.StatusBadRequest)
+		if !strings.Contains(w.Body.String(), field+":") {
+			t.Errorf("%s: error %s does not name %s", query, w.Body.String(), field)
+		}
+	}
+}
+
 // checkSVG parses an SVG with encoding/xml, allows only the elements and attributes a
 // card uses (no script, no links, no external references), and returns its text.
 func checkSVG(t *testing.T, doc string) string {

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -108,7 +110,26 @@ func (r *pageRoutes) card(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	b, err := r.keep(c, snap, "card\x00"+id, func(buf io.Writer) error { return pages.Card(buf, snap, id) })
+	var o pages.CardOptions
+	switch theme := c.Query("theme"); theme {
+	case "", "light":
+	case "dark":
+		o.Dark = true
+	default:
+		fail(c, r.log, badRequest("theme: "+quote(theme)+" is not light or dark"))
+		return
+	}
+	if z := c.Query("time-zone"); z != "" {
+		loc, err := time.LoadLocation(z)
+		if err != nil || z == "Local" || !strings.Contains(z, "/") && z != "UTC" {
+			fail(c, r.log, badRequest("time-zone: "+quote(z)+" is not an IANA time zone (for example Europe/Berlin)"))
+			return
+		}
+		o.Zone = loc
+	}
+	// One kept card per theme and zone: a few hundred zones at most, within the snapshot's byte budget.
+	key := "card\x00" + id + "\x00" + strconv.FormatBool(o.Dark) + "\x00" + c.Query("time-zone")
+	b, err := r.keep(c, snap, key, func(buf io.Writer) error { return pages.Card(buf, snap, id, o) })
 	if b == nil && err == nil {
 		return // shed
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/confcal/confcal/internal/agenda"
@@ -22,21 +23,44 @@ const (
 // cardFonts degrade from the platform's UI font to any sans-serif; the image loads nothing.
 const cardFonts = `system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif`
 
+// CardOptions choose a card's look and the zone of its time.
+type CardOptions struct {
+	Dark bool           // the dark palette; the default is light
+	Zone *time.Location // nil: the event's zone
+}
+
+// cardPalette holds a card's colours: background, border, text, muted text, the talk line.
+type cardPalette struct{ bg, border, fg, muted, talk string }
+
+var (
+	lightCard = cardPalette{bg: "#ffffff", border: "#d4d4da", fg: "#1b1b1f", muted: "#55555f", talk: "#4a22d6"}
+	darkCard  = cardPalette{bg: "#15151a", border: "#15151a", fg: "#ececf1", muted: "#b9b9c6", talk: "#cbbfff"}
+)
+
 // Card writes a speaker card as a standalone SVG image: initials, name, title, their
-// session (or "Session to be announced") and the event. Every value is XML-escaped text;
+// session (or "Session to be announced") and the event, with the session's time in the
+// event's zone or o.Zone, always naming the zone it is in. Every value is XML-escaped text;
 // the image has no script, no links and no external references, so it is safe in <img>,
 // Markdown and feeds.
-func Card(w io.Writer, s *catalog.Snapshot, id string) error {
+func Card(w io.Writer, s *catalog.Snapshot, id string, o CardOptions) error {
 	sp, ok := s.Event.Speaker(id)
 	if !ok {
 		return agenda.ErrNotFound
+	}
+	zone, whose := s.Zone, "event time"
+	if o.Zone != nil && o.Zone.String() != s.Zone.String() {
+		zone, whose = o.Zone, strings.ReplaceAll(o.Zone.String(), "_", " ")
+	}
+	pal := lightCard
+	if o.Dark {
+		pal = darkCard
 	}
 	talk, when := "Session to be announced", dateRange(s.Event)
 	for _, se := range s.Event.Sessions {
 		if se.Status != agenda.StatusCancelled && slices.Contains(se.SpeakerIDs, sp.ID) {
 			talk = "“" + se.Title + "”"
 			if se.Scheduled() {
-				when = se.Start.In(s.Zone).Format("Monday, January 2, 15:04 MST")
+				when = se.Start.In(zone).Format("Mon, Jan 2, 15:04 MST") + " (" + whose + ")"
 			}
 			break
 		}
@@ -45,25 +69,25 @@ func Card(w io.Writer, s *catalog.Snapshot, id string) error {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
 		cardWidth, cardHeight, cardWidth, cardHeight, attr(sp.Name+", "+s.Event.Name))
 	b.WriteString("\n<title>" + text(sp.Name+" · "+s.Event.Name) + "</title>\n")
-	fmt.Fprintf(&b, `<rect width="%d" height="%d" rx="16" fill="#15151a"/>`+"\n", cardWidth, cardHeight)
-	fmt.Fprintf(&b, `<g font-family="%s" fill="#ececf1">`+"\n", attr(cardFonts))
+	fmt.Fprintf(&b, `<rect x=".5" y=".5" width="%d" height="%d" rx="16" fill="%s" stroke="%s"/>`+"\n", cardWidth-1, cardHeight-1, pal.bg, pal.border)
+	fmt.Fprintf(&b, `<g font-family="%s" fill="%s">`+"\n", attr(cardFonts), pal.fg)
 	b.WriteString(`<circle cx="84" cy="84" r="52" fill="#5a31f4"/>` + "\n")
 	fmt.Fprintf(&b, `<text x="84" y="100" font-size="40" font-weight="700" text-anchor="middle" fill="#fff">%s</text>`+"\n", text(initials(sp.Name)))
 	y := 64
 	line := func(s string, size int, weight, fill string, max int) {
 		fmt.Fprintf(&b, `<text x="164" y="%d" font-size="%d" font-weight="%s" fill="%s">%s</text>`+"\n", y, size, weight, fill, text(clip(s, max)))
 	}
-	line(sp.Name, 30, "700", "#ececf1", 26)
+	line(sp.Name, 30, "700", pal.fg, 26)
 	y += 32
 	for i, l := range wrap(strings.Join(nonEmpty(sp.Title, companyUnlessInTitle(sp)), ", "), 44, 2) {
 		if i > 0 {
 			y += 22
 		}
-		line(l, 18, "400", "#b9b9c6", 44)
+		line(l, 18, "400", pal.muted, 44)
 	}
 	y += 30
-	line(talk, 16, "600", "#cbbfff", 42)
-	fmt.Fprintf(&b, `<text x="164" y="%d" font-size="15" fill="#a6a6b3">%s</text>`+"\n", cardHeight-20, text(clip(s.Event.Name+" · "+when, 50)))
+	line(talk, 16, "600", pal.talk, 42)
+	fmt.Fprintf(&b, `<text x="164" y="%d" font-size="14" fill="%s">%s</text>`+"\n", cardHeight-20, pal.muted, text(clip(s.Event.Name+" · "+when, 58)))
 	b.WriteString("</g>\n</svg>\n")
 	_, err := w.Write(b.Bytes())
 	return err
