@@ -113,6 +113,26 @@ func TestEmbedPages(t *testing.T) {
 	want(t, e.do("GET", "/embed/p99conf-24/agenda/x", ""), http.StatusNotFound)
 	want(t, e.do("GET", "/embed/p99conf-24/sessions", ""), http.StatusNotFound)
 	want(t, e.do("GET", "/embed/nope/agenda", ""), http.StatusNotFound)
+	// Theme, time zone and locale reach the widget in the frame, checked first.
+	w := e.do("GET", "/embed/p99conf-24/agenda?theme=dark&time-zone=Europe/Berlin&locale=pt-BR", "")
+	want(t, w, http.StatusOK)
+	for _, s := range []string{`<body class="embed" data-theme="dark">`,
+		`<confcal-agenda event="p99conf-24" heading="hide" theme="dark" time-zone="Europe/Berlin" locale="pt-BR">`, `<script src="/widget/`} {
+		if !strings.Contains(w.Body.String(), s) {
+			t.Errorf("embed with options lacks %q", s)
+		}
+	}
+	w = e.do("GET", "/embed/p99conf-24/sessions/stonebraker-doing-it-all-wrong?time-zone=Asia/Tokyo", "")
+	if !strings.Contains(w.Body.String(), `<confcal-session event="p99conf-24" session="stonebraker-doing-it-all-wrong" time-zone="Asia/Tokyo">`) {
+		t.Errorf("session embed: %s", w.Body.String())
+	}
+	for query, field := range map[string]string{"theme=sepia": "theme", "time-zone=Nowhere/Land": "time-zone", "locale=%22%3E%3Cscript%3E": "locale", "locale=en_US": "locale"} {
+		w := e.do("GET", "/embed/p99conf-24/agenda?"+query, "")
+		want(t, w, http.StatusBadRequest)
+		if !strings.Contains(w.Body.String(), field+":") {
+			t.Errorf("%s: error %s does not name %s", query, w.Body.String(), field)
+		}
+	}
 	js := e.do("GET", "/embed.js", "")
 	want(t, js, http.StatusOK)
 	if !strings.Contains(js.Body.String(), "postMessage") {

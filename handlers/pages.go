@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -25,8 +26,9 @@ const pageCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; styl
 	"img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // embedCSP is the same for iframe pages, which any site may frame, and which open links
-// in a new tab instead of navigating the frame.
-const embedCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; " +
+// in a new tab instead of navigating the frame. The widget runs there too (stars and the
+// subscribe panel in the frame), talking only to our API.
+const embedCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' https: data:; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors *"
 
 // svgCSP forbids everything to an SVG opened on its own: it has no script and loads nothing.
@@ -99,8 +101,48 @@ func (r *pageRoutes) embed(c *gin.Context) {
 		r.notFound(c)
 		return
 	}
-	r.render(c, embedCSPHeader, "embed\x00"+kind+"\x00"+id, func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Embed(buf, snap, kind, id) })
+	v, err := viewQuery(c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	r.render(c, embedCSPHeader, "embed\x00"+kind+"\x00"+id+"\x00"+v.key(), func(buf io.Writer, snap *catalog.Snapshot) error {
+		return r.pages.Embed(buf, snap, kind, id, v.EmbedOptions)
+	})
 }
+
+// view is what a card or an embed was asked to look like: ?theme=light|dark,
+// ?time-zone= (IANA) and, for embeds, ?locale= (a BCP 47 language, optionally with script
+// and region). Each is checked, so a kept rendering exists per valid combination only:
+// a few hundred zones and languages at most, within the snapshot's byte budget.
+type view struct {
+	pages.EmbedOptions
+	loc *time.Location
+}
+
+var localeForm = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$`)
+
+func viewQuery(c *gin.Context) (view, error) {
+	v := view{EmbedOptions: pages.EmbedOptions{Theme: c.Query("theme"), Zone: c.Query("time-zone"), Locale: c.Query("locale")}}
+	switch v.Theme {
+	case "", "light", "dark":
+	default:
+		return v, badRequest("theme: " + quote(v.Theme) + " is not light or dark")
+	}
+	if z := v.Zone; z != "" {
+		loc, err := time.LoadLocation(z)
+		if err != nil || z == "Local" || !strings.Contains(z, "/") && z != "UTC" {
+			return v, badRequest("time-zone: " + quote(z) + " is not an IANA time zone (for example Europe/Berlin)")
+		}
+		v.loc = loc
+	}
+	if l := v.Locale; l != "" && !localeForm.MatchString(l) {
+		return v, badRequest("locale: " + quote(l) + " is not a language tag such as de, pt-BR or zh-Hant-TW")
+	}
+	return v, nil
+}
+
+func (v view) key() string { return v.Theme + "\x00" + v.Zone + "\x00" + v.Locale }
 
 // card serves a speaker card as an SVG image.
 func (r *pageRoutes) card(c *gin.Context) {
@@ -110,26 +152,13 @@ func (r *pageRoutes) card(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	var o pages.CardOptions
-	switch theme := c.Query("theme"); theme {
-	case "", "light":
-	case "dark":
-		o.Dark = true
-	default:
-		fail(c, r.log, badRequest("theme: "+quote(theme)+" is not light or dark"))
+	v, err := viewQuery(c)
+	if err != nil {
+		fail(c, r.log, err)
 		return
 	}
-	if z := c.Query("time-zone"); z != "" {
-		loc, err := time.LoadLocation(z)
-		if err != nil || z == "Local" || !strings.Contains(z, "/") && z != "UTC" {
-			fail(c, r.log, badRequest("time-zone: "+quote(z)+" is not an IANA time zone (for example Europe/Berlin)"))
-			return
-		}
-		o.Zone = loc
-	}
-	// One kept card per theme and zone: a few hundred zones at most, within the snapshot's byte budget.
-	key := "card\x00" + id + "\x00" + strconv.FormatBool(o.Dark) + "\x00" + c.Query("time-zone")
-	b, err := r.keep(c, snap, key, func(buf io.Writer) error { return pages.Card(buf, snap, id, o) })
+	o := pages.CardOptions{Dark: v.Theme == "dark", Zone: v.loc}
+	b, err := r.keep(c, snap, "card\x00"+id+"\x00"+v.key(), func(buf io.Writer) error { return pages.Card(buf, snap, id, o) })
 	if b == nil && err == nil {
 		return // shed
 	}

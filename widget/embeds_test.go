@@ -72,3 +72,29 @@ func TestHostedPagesKeepTheirHeading(t *testing.T) {
 	}
 	tb.noErrors()
 }
+
+// An iframe embed asked for dark, Tokyo time and a locale runs the widget under its own
+// CSP: times in that zone, the dark theme, and a visitor can star and subscribe there.
+func TestEmbedTakesThemeZoneAndLocale(t *testing.T) {
+	svc := newService(t)
+	tb := newTab(t)
+	colorScheme(tb, "light")
+	tb.open(svc.URL + "/embed/p99conf-24/agenda?theme=dark&time-zone=Asia/Tokyo&locale=en-GB&view=list")
+	tb.wait("widget in the frame page", agendaRoot()+`?.querySelector(".star")`)
+	got := value[map[string]any](tb, `(() => { const a = document.querySelector("confcal-agenda"), r = a.shadowRoot
+		return {bg: getComputedStyle(a).backgroundColor, page: getComputedStyle(document.body).backgroundColor,
+			time: r.querySelector('[data-id="`+keynote+`"] .meta time')?.textContent,
+			locale: a.getAttribute("locale")} })()`)
+	if got["bg"] != "rgb(21, 21, 26)" || got["page"] != "rgb(21, 21, 26)" {
+		t.Errorf("not dark on a light-scheme visitor: %v", got)
+	}
+	// The keynote is 08:30 PDT on Oct 23: 00:30 on Oct 24 in Tokyo, written the British way.
+	if time, _ := got["time"].(string); !strings.HasPrefix(time, "0:30 – 1:00") {
+		t.Errorf("keynote slot %q, want 0:30 – 1:00 Tokyo time", time)
+	}
+	star(tb, keynote)
+	if feed := openPanel(tb); !strings.HasPrefix(feed, svc.URL+"/feeds/") {
+		t.Errorf("feed URL %q in the frame", feed)
+	}
+	tb.noErrors()
+}

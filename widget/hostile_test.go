@@ -26,7 +26,8 @@ func TestHostileHostPage(t *testing.T) {
 		const r = el.getBoundingClientRect()
 		const title = el.shadowRoot.querySelector("h5"), ts = getComputedStyle(title)
 		return {display: cs.display, visibility: cs.visibility, fontSize: cs.fontSize, width: r.width, height: r.height,
-			titleDisplay: ts.display, transform: ts.textTransform, titleColor: ts.color}
+			titleDisplay: ts.display, transform: ts.textTransform, titleColor: ts.color, bg: cs.backgroundColor,
+			radius: getComputedStyle(el.shadowRoot.querySelector("li.s")).borderTopLeftRadius}
 	})()`)
 	if box["display"] != "block" || box["visibility"] != "visible" || box["fontSize"] != "16px" {
 		t.Errorf("host box styles leaked in: %v", box)
@@ -36,6 +37,10 @@ func TestHostileHostPage(t *testing.T) {
 	}
 	if h, _ := box["height"].(float64); h < 300 {
 		t.Errorf("agenda is %v px high", box["height"])
+	}
+	// The page's own --bg, --fg, … on every element do not reach the widget's colours.
+	if box["bg"] != "rgb(255, 255, 255)" || box["titleColor"] != "rgb(27, 27, 31)" || box["radius"] != "8px" {
+		t.Errorf("the page's custom properties reached the widget: %v", box)
 	}
 	if box["titleDisplay"] != "block" || box["transform"] != "none" {
 		t.Errorf("page rules reached inside the shadow root: %v", box)

@@ -110,8 +110,14 @@ const (
 )
 
 // Embed renders an iframe page: the agenda, one session or one speaker, without the widget.
-func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string) error {
-	v := map[string]any{"Event": s.Event, "PageURL": s.PageURL()}
+// EmbedOptions are what an iframe embed was asked for, passed to the widget that runs in
+// it: theme (light, dark or the visitor's), time-zone and locale ("" for the visitor's).
+type EmbedOptions struct {
+	Theme, Zone, Locale string
+}
+
+func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string, o EmbedOptions) error {
+	v := map[string]any{"Event": s.Event, "PageURL": s.PageURL(), "WidgetURL": r.widgetURL, "Opts": o}
 	switch kind {
 	case EmbedAgenda:
 		a := newAgendaView(s)

@@ -25,7 +25,7 @@ function savedView() {
 
 // Track colours: the agenda's own (#rgb or #rrggbb), else the palette in widget.css.
 function colour(t) {
-  return /^#([0-9a-f]{3}){1,2}$/i.test(t.color || '') ? t.color : 'var(--p' + (t.i % 8) + ')'
+  return /^#([0-9a-f]{3}){1,2}$/i.test(t.color || '') ? t.color : 'var(--cc-p' + (t.i % 8) + ')'
 }
 
 export class Agenda extends Base {
@@ -293,7 +293,7 @@ export class Agenda extends Base {
       this.sheet = new CSSStyleSheet()
       this.root.adoptedStyleSheets = [...this.root.adoptedStyleSheets, this.sheet]
     }
-    const tracks = [...this.data.tracks.values()].map((t) => '.k' + t.i + '{--k:' + colour(t) + '}').join('')
+    const tracks = [...this.data.tracks.values()].map((t) => '.k' + t.i + '{--cc-k:' + colour(t) + '}').join('')
     // Columns are placed explicitly (the hour lines span them all, so auto-placement would
     // push columns past them), numbered among those the filters leave shown.
     let n = 0
