@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // axeSource is axe-core, installed by .ci/run from tools/axe (pinned by its lock file).
@@ -81,8 +82,9 @@ func TestAccessibility(t *testing.T) {
 	}
 }
 
-// The agenda's views of a two-day, three-room event: the grid with its day tabs, the list
-// on a phone, and a session's details, each in both schemes.
+// The agenda's views of a two-day, three-room event during a talk: the grid with its day
+// tabs and now line, the list on a phone, a session's details, and <confcal-now>, each in
+// both schemes.
 func TestAccessibilityOfAgendaViews(t *testing.T) {
 	src := axeSource(t)
 	for _, scheme := range []string{"light", "dark"} {
@@ -93,15 +95,23 @@ func TestAccessibilityOfAgendaViews(t *testing.T) {
 				if screen == "phone" {
 					phone(tb)
 				}
+				bxl, _ := time.LoadLocation("Europe/Brussels")
+				clockAt(tb, time.Date(2025, 2, 1, 9, 40, 0, 0, bxl))
 				tb.open(site.URL + "/agenda-only.html")
-				tb.wait("agenda", agendaRoot()+`?.querySelector(".star")`)
+				tb.wait("agenda", agendaRoot()+`?.querySelector("li.live")`)
 				if v := axe(tb, src, "confcal-agenda"); len(v) > 0 {
 					t.Errorf("%s:\n  %s", screen, strings.Join(v, "\n  "))
 				}
+				// The grid on its day, something live: the now line, live marks and join links.
 				value[any](tb, agendaRoot()+`.querySelector("li.s h5 a").click()`)
 				tb.wait("details", agendaRoot()+`.querySelector("dialog[open]")`)
 				if v := axe(tb, src, "confcal-agenda"); len(v) > 0 {
 					t.Errorf("details:\n  %s", strings.Join(v, "\n  "))
+				}
+				tb.open(site.URL + "/now.html")
+				tb.wait("now", `document.querySelector("confcal-now").shadowRoot?.querySelector("li.live")`)
+				if v := axe(tb, src, "confcal-now"); len(v) > 0 {
+					t.Errorf("confcal-now:\n  %s", strings.Join(v, "\n  "))
 				}
 			})
 		}

@@ -251,3 +251,56 @@ func TestAgendaLiveNow(t *testing.T) {
 	}
 	tb.noErrors()
 }
+
+// <confcal-now> on a fixed clock: before the event it says when it starts; during it,
+// what is live (join link first) and what is next, updated on the minute without a
+// reload; room and limit narrow it; after the event it says when it took place.
+func TestNowElement(t *testing.T) {
+	ev := gridEvent()
+	svc := newService(t, ev)
+	bxl, _ := time.LoadLocation("Europe/Brussels")
+	at := func(attrs string, clock time.Time) *tab {
+		t.Helper()
+		site := newHost(t, svc.URL, strictCSP, map[string]string{"EVENT": ev.Slug, "ATTRS": attrs})
+		tb := newTab(t)
+		visitor(tb, "Europe/Brussels", "en_GB")
+		clockAt(tb, clock)
+		tb.open(site.URL + "/now.html")
+		tb.wait("now element", `document.querySelector("confcal-now").shadowRoot?.querySelector(".w")`)
+		return tb
+	}
+	text := func(tb *tab) string {
+		return value[string](tb, `document.querySelector("confcal-now").shadowRoot.textContent`)
+	}
+	ids := func(tb *tab, sel string) string {
+		return value[string](tb, `[...document.querySelector("confcal-now").shadowRoot.querySelectorAll("`+sel+`")].map(li => li.dataset.id).join(" ")`)
+	}
+
+	tb := at("", time.Date(2025, 1, 20, 12, 0, 0, 0, bxl))
+	if s := text(tb); !strings.Contains(s, "Grid Conf starts Saturday 1 February.") || strings.Contains(s, "Live now") {
+		t.Errorf("a week before: %q", s)
+	}
+
+	tb = at(` limit="2"`, time.Date(2025, 2, 1, 9, 49, 50, 0, bxl))
+	if live, next := ids(tb, "li.live"), ids(tb, "li:not(.live)"); live != "long short2" || next != "late sunday" {
+		t.Errorf("at 09:49: live %q, next %q", live, next)
+	}
+	if join := value[string](tb, `document.querySelector("confcal-now").shadowRoot.querySelector("li.live a.btn.pri")?.href`); join != "https://example.org/live" {
+		t.Errorf("join link %q", join)
+	}
+	tb.wait("the minute passed", `document.querySelector("confcal-now").shadowRoot.querySelectorAll("li.live").length === 1`)
+	if live := ids(tb, "li.live"); live != "short2" {
+		t.Errorf("at 09:50: live %q", live)
+	}
+	tb.noErrors()
+
+	tb = at(` room="h2"`, time.Date(2025, 2, 1, 10, 30, 0, 0, bxl))
+	if live, next := ids(tb, "li.live"), ids(tb, "li:not(.live)"); live != "late" || next != "" {
+		t.Errorf("room h2 at 10:30: live %q, next %q", live, next)
+	}
+
+	tb = at("", time.Date(2025, 3, 1, 12, 0, 0, 0, bxl))
+	if s := text(tb); !strings.Contains(s, "Grid Conf took place from Saturday 1 February to Sunday 2 February.") {
+		t.Errorf("after: %q", s)
+	}
+}

@@ -15,7 +15,7 @@ import (
 // TestScreenshots renders the agenda, a speaker card, the speaker wall and the schedule
 // with its subscribe panel in light and dark, and the agenda of a real two-room event
 // (Chaos Communication Camp 2019, from the corpus) as a grid, as a list, with a session's
-// details open, and on a phone, on its first day with the clock in a talk. It writes them
+// details open, and on a phone, and <confcal-now>, on its first day with the clock in a talk. It writes them
 // to docs/screenshots for the README:
 //
 //	CONFCAL_SCREENSHOTS=1 go test ./widget -run Screenshots
@@ -87,6 +87,10 @@ func TestScreenshots(t *testing.T) {
 			if screen == "phone" {
 				value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector(".day").getBoundingClientRect().top + scrollY - 8)`)
 				shoot(tb, "agenda-phone-"+scheme)
+				// <confcal-now> on a sponsor's page, on the same clock.
+				tb.open(site.URL + "/now.html")
+				tb.wait("now", `document.querySelector("confcal-now").shadowRoot?.querySelector("li.live")`)
+				shoot(tb, "now-phone-"+scheme)
 				continue
 			}
 			shoot(tb, "agenda-grid-"+scheme)

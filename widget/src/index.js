@@ -6,6 +6,7 @@ import { Session } from './session.js'
 import { Speaker } from './speaker.js'
 import { Speakers } from './speakers.js'
 import { Schedule } from './schedule.js'
+import { Now } from './now.js'
 
 // The API origin comes from this script's own URL, never from the page (<base href>).
 function scriptOrigin() {
@@ -24,4 +25,5 @@ if (window.customElements && !customElements.get('confcal-agenda')) {
   Speaker.define('confcal-speaker')
   Speakers.define('confcal-speakers')
   Schedule.define('confcal-schedule')
+  Now.define('confcal-now')
 }
