@@ -21,7 +21,7 @@ func gridEvent() *agenda.Event {
 	at := func(day, h, m int) time.Time { return time.Date(2025, 2, day, h, m, 0, 0, bxl) }
 	ev := &agenda.Event{Slug: "grid", Name: "Grid Conf", TimeZone: "Europe/Brussels", StartDate: "2025-02-01", EndDate: "2025-02-02",
 		JoinURL:  "https://example.org/live",
-		Tracks:   []agenda.Track{{ID: "go", Name: "Go"}, {ID: "rust", Name: "Rust"}},
+		Tracks:   []agenda.Track{{ID: "go", Name: "Go", Color: "#123456"}, {ID: "rust", Name: "Rust"}},
 		Rooms:    []agenda.Room{{ID: "janson", Name: "Janson"}, {ID: "k1", Name: "K.1.105"}, {ID: "h2", Name: "H.2215"}},
 		Speakers: []agenda.Speaker{{ID: "ada", Name: "Ada Lovelace", Title: "Analyst"}, {ID: "bob", Name: "Bob Builder"}},
 	}
@@ -98,6 +98,11 @@ func TestAgendaGrid(t *testing.T) {
 	}
 	if meta := value[string](tb, agendaRoot()+`.querySelector('[data-id="long"] .meta').textContent`); meta != "9:00 – 9:50Go" {
 		t.Errorf("grid block meta %q, want its times and track", meta)
+	}
+	// Track colours: the agenda's own for Go, the palette's second for Rust.
+	stripes := value[[]string](tb, `["long", "short1"].map(id => getComputedStyle(`+agendaRoot()+`.querySelector('[data-id="' + id + '"]')).borderLeftColor)`)
+	if stripes[0] != "rgb(18, 52, 86)" || stripes[1] != "rgb(179, 38, 30)" {
+		t.Errorf("track stripes %q", stripes)
 	}
 	if n := value[int](tb, agendaRoot()+`.querySelectorAll(".tc h4 time").length`); n != 3 {
 		t.Errorf("%d time labels, want one per start time (09:00, 09:30, 10:00)", n)

@@ -60,6 +60,7 @@ type Track struct {
 	ID          string
 	Name        string
 	Description string
+	Color       string // "#rrggbb" (lower case) or "": widgets then pick one from their palette
 }
 
 // Room is where sessions take place: a lecture hall, or the stage of a virtual event. It is

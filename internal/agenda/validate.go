@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -152,6 +153,19 @@ func validateEvent(e *Event, ps *Problems) {
 	checkURL(ps, "joinUrl", e.JoinURL)
 }
 
+// trackColor is the one form of track colour kept: six lower-case hex digits.
+var trackColor = regexp.MustCompile(`^#[0-9a-f]{6}$`)
+
+// TrackColor returns a source's track colour as confcal keeps it (#rrggbb, lower case;
+// #rgb is widened), and false for anything else.
+func TrackColor(c string) (string, bool) {
+	c = strings.ToLower(strings.TrimSpace(c))
+	if len(c) == 4 && c[0] == '#' {
+		c = "#" + string([]byte{c[1], c[1], c[2], c[2], c[3], c[3]})
+	}
+	return c, trackColor.MatchString(c)
+}
+
 func validateTracks(tracks []Track, ps *Problems) map[string]bool {
 	ids, seen := map[string]bool{}, map[string]int{}
 	for i, t := range tracks {
@@ -159,6 +173,9 @@ func validateTracks(tracks []Track, ps *Problems) map[string]bool {
 		checkID(ps, at+".id", t.ID, seen, i)
 		checkText(ps, at+".name", t.Name, MaxNameLen, true)
 		checkText(ps, at+".description", t.Description, MaxTextLen, false)
+		if t.Color != "" && !trackColor.MatchString(t.Color) {
+			ps.Add(at+".color", "%q is not a colour of the form #rrggbb", t.Color)
+		}
 		ids[t.ID] = true
 	}
 	return ids

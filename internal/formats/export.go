@@ -19,7 +19,7 @@ func NewDocument(ev *agenda.Event) *Document {
 		Sessions: make([]SessionDoc, 0, len(ev.Sessions)),
 	}
 	for _, t := range ev.Tracks {
-		d.Tracks = append(d.Tracks, TrackDoc{ID: t.ID, Name: t.Name, Description: t.Description})
+		d.Tracks = append(d.Tracks, TrackDoc{ID: t.ID, Name: t.Name, Description: t.Description, Color: t.Color})
 	}
 	for _, r := range ev.Rooms {
 		d.Rooms = append(d.Rooms, RoomDoc{ID: r.ID, Name: r.Name, Description: r.Description, Capacity: r.Capacity})

@@ -21,6 +21,7 @@ type frabConference struct {
 	Title, Start, End, TimeZone, URL string
 	Location                         string     // venue and city (schedule.xml)
 	Tracks                           []string   // every track, also those without sessions yet
+	TrackColors                      []string   // Tracks[i]'s colour as the source wrote it, or ""
 	Rooms                            []frabRoom // the conference's rooms in order, if it lists them
 }
 
@@ -88,8 +89,17 @@ func fromFrab(conf frabConference, events []frabEvent, src *source, o Options) (
 	}
 	b.tracks = newByName(baseTracks, func(id, name string) { ev.Tracks = append(ev.Tracks, agenda.Track{ID: id, Name: name}) })
 	b.rooms = newByName(baseRooms, func(id, name string) { ev.Rooms = append(ev.Rooms, agenda.Room{ID: id, Name: name}) })
-	for _, name := range conf.Tracks {
-		b.tracks.id(name, "")
+	for i, name := range conf.Tracks {
+		id := b.tracks.id(name, "")
+		if i >= len(conf.TrackColors) || conf.TrackColors[i] == "" || id == "" {
+			continue
+		}
+		at := slices.IndexFunc(ev.Tracks, func(t agenda.Track) bool { return t.ID == id })
+		if c, ok := agenda.TrackColor(conf.TrackColors[i]); ok && at >= 0 {
+			ev.Tracks[at].Color = c
+		} else if at >= 0 {
+			src.warns.Add(fmt.Sprintf("schedule.conference.tracks[%d].color", i), "%q is not a #rrggbb colour: the track has none", conf.TrackColors[i])
+		}
 	}
 	for _, r := range conf.Rooms {
 		id := b.rooms.id(r.Name, r.Slug)
@@ -214,16 +224,22 @@ func (b *frabBuilder) speaker(p frabPerson) string {
 }
 
 // keepBaseDetails keeps what frab cannot carry for speakers Base already knows: title,
-// company and links (and bio and photo, which schedule.xml lacks), and for rooms their
-// description and capacity (which schedule.xml lacks); and Base's speakers, tracks and rooms
-// that had no session there, announced ahead of their talks (a frab schedule only lists
-// people with sessions). A speaker whose sessions all left the schedule leaves with them.
+// company and links (and bio and photo, which schedule.xml lacks); for rooms their
+// description and capacity, and for tracks their description and colour (which
+// schedule.xml lacks); and Base's speakers, tracks and rooms that had no session there,
+// announced ahead of their talks (a frab schedule only lists people with sessions). A speaker whose sessions all left the schedule leaves with them.
 func keepBaseDetails(ev, base *agenda.Event) {
 	for i, s := range ev.Speakers {
 		if b, ok := base.Speaker(s.ID); ok {
 			s.Title, s.Company, s.Links = cmpOr(s.Title, b.Title), cmpOr(s.Company, b.Company), b.Links
 			s.Bio, s.PhotoURL = cmpOr(s.Bio, b.Bio), cmpOr(s.PhotoURL, b.PhotoURL) // schedule.xml has neither
 			ev.Speakers[i] = s
+		}
+	}
+	for i, t := range ev.Tracks {
+		if b, ok := base.Track(t.ID); ok {
+			ev.Tracks[i].Description = cmpOr(t.Description, b.Description)
+			ev.Tracks[i].Color = cmpOr(t.Color, b.Color) // schedule.xml lists no tracks, so no colours
 		}
 	}
 	for i, r := range ev.Rooms {

@@ -62,7 +62,8 @@ type FrabRoom struct {
 
 // FrabTrack is a track.
 type FrabTrack struct {
-	Name string `json:"name"`
+	Name  string `json:"name"`
+	Color string `json:"color,omitempty"`
 }
 
 // FrabDay is one day; Rooms maps room names to their events in time order.
@@ -125,7 +126,7 @@ func NewFrabSchedule(ev *agenda.Event, revision int, pageURL string) *FrabSchedu
 	*c = FrabConference{Acronym: frabAcronym(ev.Slug), Title: ev.Name, Start: ev.StartDate, End: ev.EndDate, TimeslotDuration: "00:05",
 		TimeZoneName: ev.TimeZone, URL: ev.Website, Rooms: []FrabRoom{}, Tracks: []FrabTrack{}, Days: []FrabDay{}}
 	for _, t := range ev.Tracks {
-		c.Tracks = append(c.Tracks, FrabTrack{Name: t.Name})
+		c.Tracks = append(c.Tracks, FrabTrack{Name: t.Name, Color: t.Color})
 	}
 	for _, r := range ev.Rooms {
 		c.Rooms = append(c.Rooms, FrabRoom{Name: r.Name, GUID: RoomGUID(ev.Slug, r.ID), Description: r.Description, Capacity: r.Capacity})

@@ -52,6 +52,7 @@ type TrackDoc struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
+	Color       string `json:"color,omitempty"` // #rrggbb
 }
 
 // RoomDoc is a room in the native format. The order of rooms is their display order.
@@ -180,7 +181,7 @@ func (d *Document) convertReusing(prev *Reuse) (*agenda.Event, agenda.Problems) 
 	ev.Speakers = make([]agenda.Speaker, 0, len(d.Speakers))
 	ev.Sessions = make([]agenda.Session, 0, len(d.Sessions))
 	for _, t := range d.Tracks {
-		ev.Tracks = append(ev.Tracks, agenda.Track{ID: t.ID, Name: t.Name, Description: t.Description})
+		ev.Tracks = append(ev.Tracks, agenda.Track{ID: t.ID, Name: t.Name, Description: t.Description, Color: nativeColor(t.Color)})
 	}
 	for _, r := range d.Rooms {
 		ev.Rooms = append(ev.Rooms, agenda.Room{ID: r.ID, Name: r.Name, Description: r.Description, Capacity: r.Capacity})
@@ -377,4 +378,13 @@ func (r *Reuse) lookup(h uint64) (int32, bool) {
 	}
 	j, ok := r.at[h]
 	return j, ok
+}
+
+// nativeColor accepts #RGB and upper case as #rrggbb; anything else is kept as written, for
+// validation to name.
+func nativeColor(c string) string {
+	if n, ok := agenda.TrackColor(c); ok {
+		return n
+	}
+	return c
 }

@@ -25,7 +25,8 @@ type pxDoc struct {
 			URL          string   `json:"url"`
 			Rooms        []pxRoom `json:"rooms"`
 			Tracks       []struct {
-				Name string `json:"name"`
+				Name  string `json:"name"`
+				Color string `json:"color"`
 			} `json:"tracks"`
 			Days []pxDay `json:"days"`
 		} `json:"conference"`
@@ -109,6 +110,7 @@ func readPretalx(data []byte, o Options) (*agenda.Event, agenda.Problems, error)
 	conf := frabConference{Title: c.Title, Start: c.Start, End: c.End, TimeZone: c.TimeZoneName, URL: c.URL}
 	for _, t := range c.Tracks {
 		conf.Tracks = append(conf.Tracks, t.Name)
+		conf.TrackColors = append(conf.TrackColors, t.Color)
 	}
 	order := []string{}
 	for _, r := range c.Rooms {
