@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // axeSource is axe-core, installed by .ci/run from tools/axe (pinned by its lock file).
@@ -114,6 +116,53 @@ func TestAccessibilityOfAgendaViews(t *testing.T) {
 					t.Errorf("confcal-now:\n  %s", strings.Join(v, "\n  "))
 				}
 			})
+		}
+	}
+}
+
+// landmarks are the named landmarks of the page and of every shadow root in it.
+const landmarks = `(() => {
+	const out = [], roles = {main: "main", nav: "navigation", header: "banner", footer: "contentinfo", aside: "complementary"}
+	const walk = (root) => {
+		for (const el of root.querySelectorAll("*")) {
+			const role = el.getAttribute("role") || roles[el.localName] || ((el.localName === "section" || el.localName === "form") && (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")) ? "region" : "")
+			if (["main", "navigation", "banner", "contentinfo", "complementary", "region", "search", "form"].includes(role)) out.push(role + ":" + (el.getAttribute("aria-label") || ""))
+			if (el.shadowRoot) walk(el.shadowRoot)
+		}
+	}
+	walk(document)
+	return out
+})()`
+
+// Every element on one page, the agenda's subscribe panel open: no two landmarks of one
+// role share a name. With the panel closed, the first star is at most 5 Tab stops after
+// the search field.
+func TestLandmarksAndFocusOrder(t *testing.T) {
+	svc := newService(t)
+	site := newHost(t, svc.URL, strictCSP, nil)
+	tb := newTab(t)
+	tb.open(site.URL + "/elements.html")
+	tb.wait("agenda", agendaRoot()+`?.querySelector(".star")`)
+	star(tb, rust)
+	openPanel(tb)
+	tb.wait("schedule panel", `document.querySelector("confcal-schedule").shadowRoot.querySelector("[part=panel]")`)
+	seen := map[string]bool{}
+	for _, l := range value[[]string](tb, landmarks) {
+		if seen[l] {
+			t.Errorf("two landmarks %q", l)
+		}
+		seen[l] = true
+	}
+	value[any](tb, agendaRoot()+`.querySelector("button[aria-expanded=true]").click()`) // the panel closed again, as a page opens
+	value[any](tb, agendaRoot()+`.querySelector("input[type=search]").focus()`)
+	for stop := 1; ; stop++ {
+		tb.do(chromedp.KeyEvent("\t"))
+		if value[bool](tb, agendaRoot()+`.activeElement?.classList.contains("star") || false`) {
+			t.Logf("first star %d Tab stops after the search field", stop)
+			break
+		}
+		if stop == 5 {
+			t.Fatalf("no star within 5 Tab stops of the search field; at %s", value[string](tb, agendaRoot()+`.activeElement?.outerHTML.slice(0, 120) || document.activeElement.outerHTML.slice(0, 120)`))
 		}
 	}
 }

@@ -80,7 +80,7 @@ export class Agenda extends Base {
     const short = zoneName(at, this.loc, zone)
     const other = this.eventZone ? 'your time zone' : 'event time (' + ev.timeZone + ')'
     this.status = h('p', { class: 'mu', role: 'status', 'aria-live': 'polite' })
-    this.mine = h('button', { class: 'btn', type: 'button', part: 'button', 'aria-expanded': 'false', onclick: () => this.toggle() })
+    this.mine = h('button', { class: 'btn', type: 'button', part: 'button', 'aria-expanded': 'false', 'aria-controls': 'panel', onclick: () => this.toggle() })
     this.nowBtn = h('button', { class: 'btn', type: 'button', part: 'button', hidden: true, text: 'Jump to now', onclick: () => this.jumpNow() })
     this.viewBtn = h('button', { class: 'btn vw', type: 'button', part: 'button', onclick: () => {
       this.choice = this.shownMode === 'grid' ? 'list' : 'grid'

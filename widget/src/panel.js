@@ -94,5 +94,9 @@ export function panel(el, data) {
         field('My schedule link', scheduleLink(ev.slug), 'link')))
   }
   body.push(h('details', null, h('summary', { text: 'Have a schedule link?' }), restore(el, ev.slug)))
-  return h('section', { class: 'panel', part: 'panel', 'aria-label': 'Subscribe' }, body)
+  // In the agenda the panel is a disclosure of its "My schedule" button, not a landmark: a
+  // page with the agenda and <confcal-schedule> would have two landmarks named alike.
+  return el.localName === 'confcal-agenda'
+    ? h('div', { class: 'panel', part: 'panel', id: 'panel' }, body)
+    : h('section', { class: 'panel', part: 'panel', 'aria-label': 'Subscribe' }, body)
 }
