@@ -92,6 +92,10 @@ func TestEmbedTakesThemeZoneAndLocale(t *testing.T) {
 	if time, _ := got["time"].(string); !strings.HasPrefix(time, "0:30 – 1:00") {
 		t.Errorf("keynote slot %q, want 0:30 – 1:00 Tokyo time", time)
 	}
+	// The zone is the embed's choice, named as such, not "your time zone".
+	if zone := value[string](tb, agendaRoot()+`.querySelector("header .mu").textContent`); !strings.HasPrefix(zone, "Times in Japan Standard Time (GMT+9)") {
+		t.Errorf("zone line %q", zone)
+	}
 	star(tb, keynote)
 	if feed := openPanel(tb); !strings.HasPrefix(feed, svc.URL+"/feeds/") {
 		t.Errorf("feed URL %q in the frame", feed)

@@ -78,7 +78,9 @@ export class Agenda extends Base {
     const at = first ? first.startMs : Date.now()
     const long = zoneName(at, this.loc, zone, true)
     const short = zoneName(at, this.loc, zone)
-    const other = this.eventZone ? 'your time zone' : 'event time (' + ev.timeZone + ')'
+    // A time-zone attribute is the page's choice, not the visitor's zone: it is named as such.
+    const set = !!validZone(this.timeZone)
+    const other = this.eventZone ? (set ? this.timeZone : 'your time zone') : 'event time (' + ev.timeZone + ')'
     this.status = h('p', { class: 'mu', role: 'status', 'aria-live': 'polite' })
     this.mine = h('button', { class: 'btn', type: 'button', part: 'button', 'aria-expanded': 'false', 'aria-controls': 'panel', onclick: () => this.toggle() })
     this.nowBtn = h('button', { class: 'btn', type: 'button', part: 'button', hidden: true, text: 'Jump to now', onclick: () => this.jumpNow() })
@@ -100,7 +102,7 @@ export class Agenda extends Base {
         // heading="hide": the host page already names the event (the hosted agenda's h1);
         // a heading only screen readers see keeps the days' h3 in order under it.
         this.heading === 'hide' ? h('h2', { class: 'vh', text: 'Agenda' }) : h('h2', { text: ev.name }),
-        h('p', { class: 'mu' }, 'Times in ' + (this.eventZone ? 'event time: ' : 'your time zone: ') + long + (short !== long ? ' (' + short + ') ' : ' '),
+        h('p', { class: 'mu' }, 'Times in ' + (this.eventZone ? 'event time: ' : set ? '' : 'your time zone: ') + long + (short !== long ? ' (' + short + ') ' : ' '),
           h('button', { class: 'btn', type: 'button', part: 'button', 'aria-pressed': String(!!this.eventZone),
             text: 'Show ' + other, onclick: () => { this.eventZone = !this.eventZone; this.show(this.render(data)) } }))),
       notice(this, ev.slug),
