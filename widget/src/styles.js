@@ -4,7 +4,7 @@
 //
 // Theme with these custom properties on the element or any ancestor:
 //   --confcal-bg, --confcal-fg, --confcal-muted, --confcal-accent, --confcal-accent-fg,
-//   --confcal-border, --confcal-surface, --confcal-warn, --confcal-radius,
+//   --confcal-border, --confcal-surface, --confcal-warn, --confcal-radius, --confcal-padding,
 //   --confcal-font, --confcal-font-size
 // and the parts: header, filters, day, slot, session, title, meta, speakers, star, card,
 // photo, name, message, panel, button.
