@@ -158,7 +158,8 @@ func (r *pageRoutes) card(c *gin.Context) {
 		return
 	}
 	o := pages.CardOptions{Dark: v.Theme == "dark", Zone: v.loc}
-	b, err := r.keep(c, snap, "card\x00"+id+"\x00"+v.key(), func(buf io.Writer) error { return pages.Card(buf, snap, id, o) })
+	// A card has no locale, and "light" is its default: one kept copy per palette and zone.
+	b, err := r.keep(c, snap, "card\x00"+id+"\x00"+strconv.FormatBool(o.Dark)+"\x00"+v.Zone, func(buf io.Writer) error { return pages.Card(buf, snap, id, o) })
 	if b == nil && err == nil {
 		return // shed
 	}

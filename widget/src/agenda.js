@@ -74,6 +74,8 @@ export class Agenda extends Base {
     const today = dayKey(Date.now(), zone)
     this.cur = [target && this.keyOf(target), this.cur, this.day, today].find((k) => days.has(k)) || days.keys().next().value
     const first = data.sessions.find((s) => s.startMs >= 0)
+    // The event's span, for "Jump to now": sessions are sorted by start, TBA ones last.
+    this.during = first ? [first.startMs, Math.max(...data.sessions.filter((s) => s.startMs >= 0).map((s) => s.endMs))] : null
     // "Pacific Daylight Time (PDT)": browsers name some zones by old ids (Asia/Calcutta).
     const at = first ? first.startMs : Date.now()
     const long = zoneName(at, this.loc, zone, true)
@@ -383,8 +385,7 @@ export class Agenda extends Base {
         if (old) old.hidden = false
       }
     }
-    const timed = this.data.sessions.filter((s) => s.startMs >= 0)
-    this.nowBtn.hidden = !(timed.length && timed[0].startMs <= now && now < Math.max(...timed.map((s) => s.endMs)))
+    this.nowBtn.hidden = !(this.during && this.during[0] <= now && now < this.during[1])
     if (this.cols) this.layout()
     clearTimeout(this.tick)
     this.tick = setTimeout(() => this.isConnected && this.mark(), 60000 - (now % 60000) + 20)

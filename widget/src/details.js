@@ -4,7 +4,7 @@
 import { h, link } from './dom.js'
 import { hosted, apiOrigin } from './api.js'
 import { paragraphs, joinURL, sessionPage, live } from './view.js'
-import { range } from './time.js'
+import { range, iso } from './time.js'
 
 // stamp is an instant as Google Calendar's dates take it: 20241023T153000Z.
 function stamp(ms) {
@@ -56,7 +56,7 @@ export function openDetails(el, s, opener) {
       h('button', { class: 'btn', type: 'submit', part: 'button', text: 'Close' })),
     h('h3', { id: 'dt', text: s.title }),
     timed
-      ? h('p', null, h('time', { datetime: new Date(s.startMs).toISOString(), text: range(s, el.loc, el.zone, true) }),
+      ? h('p', null, h('time', { datetime: iso(s.startMs), text: range(s, el.loc, el.zone, true) }),
         el.zone !== ev.timeZone && h('span', { class: 'mu', text: ' · event time ' + range(s, el.loc, ev.timeZone, true) }))
       : h('p', { class: 'mu', text: 'Time to be announced' }),
     join ? h('p', null, link(join, now ? 'Join now' : 'Join', { class: 'btn' + (now ? ' pri' : ''), part: 'button' })) : '',

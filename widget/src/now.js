@@ -5,7 +5,7 @@ import { Base } from './base.js'
 import { h, link } from './dom.js'
 import { hosted } from './api.js'
 import { joinURL, live, sessionPage } from './view.js'
-import { range, fmt } from './time.js'
+import { range, dayLabel, iso } from './time.js'
 
 export class Now extends Base {
   static get attrs() {
@@ -24,12 +24,12 @@ export class Now extends Base {
       (!this.room || s.roomId === this.room) && (!this.track || s.trackId === this.track))
     const on = all.filter((s) => live(s, now))
     const next = all.filter((s) => s.startMs > now).slice(0, n)
-    const day = (ms) => fmt(this.loc, this.zone, { weekday: 'long', month: 'long', day: 'numeric' }).format(ms)
+    const day = (ms) => dayLabel(ms, this.loc, this.zone)
     const item = (s, isLive) => {
       const join = joinURL(s, ev)
       return h('li', { class: 's' + (isLive ? ' live' : ''), part: 'session', 'data-id': s.id },
         h('p', { class: 'meta', part: 'meta' }, isLive && h('span', { class: 'lv', text: 'Live' }), isLive && ' ',
-          h('time', { datetime: new Date(s.startMs).toISOString(), text: range(s, this.loc, this.zone, !isLive) }),
+          h('time', { datetime: iso(s.startMs), text: range(s, this.loc, this.zone, !isLive) }),
           s.room ? ' · ' + s.room.name : s.track ? ' · ' + s.track.name : ''),
         h('h4', { part: 'title' }, h('a', { href: sessionPage(ev, s), text: s.title })),
         s.speakers.length > 0 && h('p', { class: 'by', part: 'speakers', text: s.speakers.map((p) => p.name).join(', ') }),
