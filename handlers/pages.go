@@ -81,7 +81,22 @@ func (r *pageRoutes) index(c *gin.Context) {
 }
 
 func (r *pageRoutes) event(c *gin.Context) {
-	r.render(c, pageCSPHeader, "page", func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap) })
+	r.render(c, pageCSPHeader, "page", func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap, "") })
+}
+
+// day serves /events/{event}/days/{YYYY-MM-DD}: one day of the agenda, the way a large
+// agenda is paged. Only the event's days exist, so at most one kept page per day.
+func (r *pageRoutes) day(c *gin.Context) {
+	d := c.Param("date")
+	if _, err := time.Parse(time.DateOnly, d); err != nil {
+		r.notFound(c)
+		return
+	}
+	r.render(c, pageCSPHeader, "day\x00"+d, func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap, d) })
+}
+
+func (r *pageRoutes) speakers(c *gin.Context) {
+	r.render(c, pageCSPHeader, "speakers", func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Speakers(buf, snap) })
 }
 
 func (r *pageRoutes) session(c *gin.Context) {
@@ -113,7 +128,7 @@ func (r *pageRoutes) embed(c *gin.Context) {
 
 // view is what a card or an embed was asked to look like: ?theme=light|dark,
 // ?time-zone= (IANA) and, for embeds, ?locale= (a BCP 47 language, optionally with script
-// and region). Each is checked, so a kept rendering exists per valid combination only:
+// and region) and ?day= (the day of a paged agenda). Each is checked, so a kept rendering exists per valid combination only:
 // a few hundred zones and languages at most, within the snapshot's byte budget.
 type view struct {
 	pages.EmbedOptions
@@ -123,7 +138,12 @@ type view struct {
 var localeForm = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$`)
 
 func viewQuery(c *gin.Context) (view, error) {
-	v := view{EmbedOptions: pages.EmbedOptions{Theme: c.Query("theme"), Zone: c.Query("time-zone"), Locale: c.Query("locale")}}
+	v := view{EmbedOptions: pages.EmbedOptions{Theme: c.Query("theme"), Zone: c.Query("time-zone"), Locale: c.Query("locale"), Day: c.Query("day")}}
+	if d := v.Day; d != "" {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return v, badRequest("day: " + quote(d) + " is not a date such as 2024-10-23")
+		}
+	}
 	switch v.Theme {
 	case "", "light", "dark":
 	default:
@@ -142,7 +162,7 @@ func viewQuery(c *gin.Context) (view, error) {
 	return v, nil
 }
 
-func (v view) key() string { return v.Theme + "\x00" + v.Zone + "\x00" + v.Locale }
+func (v view) key() string { return v.Theme + "\x00" + v.Zone + "\x00" + v.Locale + "\x00" + v.Day }
 
 // card serves a speaker card as an SVG image.
 func (r *pageRoutes) card(c *gin.Context) {

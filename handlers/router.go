@@ -78,7 +78,9 @@ func New(d Deps) (http.Handler, error) {
 			page.session(c)
 		}
 	})
+	read(r, "/events/:event/speakers", page.speakers)
 	read(r, "/events/:event/speakers/:id", page.speaker)
+	read(r, "/events/:event/days/:date", page.day)
 	read(r, "/events/:event/changes.atom", changes.atomFeed)
 	read(r, "/events/:event/changes.json", changes.jsonFeed)
 	read(r, "/events/:event/schedule.json", feeds.frabJSON)

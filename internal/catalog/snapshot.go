@@ -54,6 +54,7 @@ type Snapshot struct {
 	header     []byte                   // event feed header
 	personal   []byte                   // personal feed header
 	nextExpiry time.Time
+	paged      bool // the hosted agenda is served one day per page
 	// kept counts the items taken from the previous snapshot; fresh lists the others, by
 	// index in inputs.
 	kept  int
@@ -111,8 +112,9 @@ func Render(ev *agenda.Event, ledger agenda.Ledger, revision int, created time.T
 		placed: make(map[string]placement, len(ev.Sessions)),
 		inputs: make([]feed.Session, 0, len(ev.Sessions)), short: map[feed.Brevity]itemSet{},
 	}
-	if prev != nil && prev.BaseURL != s.BaseURL {
-		prev = nil
+	s.paged = scheduled(ev) > OnePageAt
+	if prev != nil && (prev.BaseURL != s.BaseURL || prev.paged != s.paged) {
+		prev = nil // every item's links differ
 	}
 	s.renderItems(now, prev)
 	s.header = feed.Header(feed.Calendar{Name: ev.Name, Description: ev.Description, URL: s.PageURL()})
@@ -243,8 +245,46 @@ func (s *Snapshot) SessionPage(id string) string {
 	return s.PageURL() + "/sessions/" + agenda.PathID(id)
 }
 
-// SessionURL is where a session is shown on the hosted agenda.
-func (s *Snapshot) SessionURL(id string) string { return s.PageURL() + "#session-" + agenda.PathID(id) }
+// OnePageAt is the most scheduled sessions an event's hosted agenda shows on one page. A
+// larger agenda is served one day per page, each within a few hundred kilobytes: at 2,000
+// sessions the one page was 6.8 MB of HTML.
+const OnePageAt = 150
+
+func scheduled(ev *agenda.Event) int {
+	n := 0
+	for i := range ev.Sessions {
+		if ev.Sessions[i].Scheduled() {
+			n++
+		}
+	}
+	return n
+}
+
+// Paged reports whether the hosted agenda is served one day per page (see OnePageAt).
+func (s *Snapshot) Paged() bool { return s.paged }
+
+// DayPage is the hosted agenda page of one day (YYYY-MM-DD in the event's zone).
+func (s *Snapshot) DayPage(date string) string { return s.PageURL() + "/days/" + date }
+
+// SessionURL is where a session is shown on the hosted agenda: its place on the event
+// page, or on its day's page when the agenda is paged.
+func (s *Snapshot) SessionURL(id string) string {
+	if se, ok := s.Event.Session(id); ok {
+		return s.sessionURL(id, se.Start)
+	}
+	return s.sessionURL(id, time.Time{})
+}
+
+func (s *Snapshot) sessionURL(id string, start time.Time) string {
+	switch {
+	case !s.paged:
+		return s.PageURL() + "#session-" + agenda.PathID(id)
+	case start.IsZero():
+		return s.SessionPage(id) // to be announced: on no day's page
+	default:
+		return s.DayPage(start.In(s.Zone).Format(time.DateOnly)) + "#session-" + agenda.PathID(id)
+	}
+}
 
 // InFeed reports whether a session id has a feed entry (scheduled, or a live tombstone).
 func (s *Snapshot) InFeed(id string) bool { return s.items[id] != nil }
@@ -344,7 +384,7 @@ func (set itemSet) pick(ids []string) []*feed.Item {
 // render renders one item at a brevity level, with the links of this snapshot.
 func (s *Snapshot) render(in feed.Session, level feed.Brevity) *feed.Item {
 	id := in.Session.ID
-	in.PageURL, in.DetailsURL, in.Brevity = s.SessionURL(id), s.SessionPage(id), level
+	in.PageURL, in.DetailsURL, in.Brevity = s.sessionURL(id, in.Session.Start), s.SessionPage(id), level
 	return feed.Render(s.Event, in)
 }
 

@@ -52,11 +52,32 @@ func (r *Renderer) Index(w io.Writer, snaps []*catalog.Snapshot) error {
 	return r.tmpl.ExecuteTemplate(w, "index.html", map[string]any{"Events": items})
 }
 
-// Agenda renders an event's hosted agenda page.
-func (r *Renderer) Agenda(w io.Writer, s *catalog.Snapshot) error {
-	v := newAgendaView(s)
+// Agenda renders an event's hosted agenda page: every day, or when the agenda is paged
+// the day asked for ("" for the first) with links to the others.
+func (r *Renderer) Agenda(w io.Writer, s *catalog.Snapshot, day string) error {
+	v, err := newAgendaView(s, day)
+	if err != nil {
+		return err
+	}
 	v.WidgetURL = r.widgetURL
 	return r.tmpl.ExecuteTemplate(w, "agenda.html", v)
+}
+
+// Speakers renders the page that lists an event's speakers: with their bios, or when the
+// agenda is paged their names and titles only (their own pages have the rest).
+func (r *Renderer) Speakers(w io.Writer, s *catalog.Snapshot) error {
+	var list []speakerView
+	for _, sp := range s.Event.Speakers {
+		if s.Paged() {
+			list = append(list, speakerView{Speaker: agenda.Speaker{ID: sp.ID, Name: sp.Name, Title: sp.Title}, PageURL: speakerURL(s, sp.ID)})
+		} else {
+			list = append(list, newSpeakerView(s, sp))
+		}
+	}
+	og := newOpenGraph(s, "Speakers · "+s.Event.Name, s.Event.Description, s.PageURL()+"/speakers")
+	page := r.subpage(s, og, "Speakers", list)
+	page["Paged"] = s.Paged()
+	return r.tmpl.ExecuteTemplate(w, "speakers.html", page)
 }
 
 // openGraph is what link previews (and oEmbed discovery) read from a page.
@@ -75,7 +96,7 @@ func (r *Renderer) Session(w io.Writer, s *catalog.Snapshot, id string) error {
 	if !ok {
 		return agenda.ErrNotFound
 	}
-	v := newSessionView(s, se)
+	v := newSessionView(s, se, false)
 	desc := se.Abstract
 	if v.When != "" {
 		desc = v.When + ". " + desc
@@ -114,20 +135,31 @@ const (
 // it: theme (light, dark or the visitor's), time-zone and locale ("" for the visitor's).
 type EmbedOptions struct {
 	Theme, Zone, Locale string
+	Day                 string // the day a paged agenda shows ("" for the first)
 }
 
 func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string, o EmbedOptions) error {
 	v := map[string]any{"Event": s.Event, "PageURL": s.PageURL(), "WidgetURL": r.widgetURL, "Opts": o}
 	switch kind {
 	case EmbedAgenda:
-		a := newAgendaView(s)
-		v["Title"], v["Days"], v["TBA"], v["Zone"] = s.Event.Name+" · agenda", a.Days, a.TBA, a.Zone
+		a, err := newAgendaView(s, o.Day)
+		if err != nil {
+			return err
+		}
+		for i := range a.Nav {
+			// The frame's own day links: in the frame, with what the frame was asked for.
+			o := o
+			o.Day = a.Nav[i].Date
+			a.Nav[i].InFrame = true
+			a.Nav[i].URL = s.BaseURL + "/embed/" + s.Event.Slug + "/agenda?" + o.Query()
+		}
+		v["Title"], v["Days"], v["TBA"], v["Zone"], v["Nav"], v["Day"] = s.Event.Name+" · agenda", a.Days, a.TBA, a.Zone, a.Nav, a.Day
 	case EmbedSession:
 		se, ok := s.Event.Session(id)
 		if !ok {
 			return agenda.ErrNotFound
 		}
-		v["Title"], v["Session"] = se.Title, newSessionView(s, se)
+		v["Title"], v["Session"] = se.Title, newSessionView(s, se, false)
 	case EmbedSpeaker:
 		sp, ok := s.Event.Speaker(id)
 		if !ok {
@@ -139,6 +171,17 @@ func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string, o Em
 		return agenda.ErrNotFound
 	}
 	return r.tmpl.ExecuteTemplate(w, "embed.html", v)
+}
+
+// Query is the options as an embed's query string.
+func (o EmbedOptions) Query() string {
+	q := url.Values{}
+	for k, v := range map[string]string{"theme": o.Theme, "time-zone": o.Zone, "locale": o.Locale, "day": o.Day} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
 }
 
 // excerpt shortens text to about n characters at a word boundary.

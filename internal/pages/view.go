@@ -23,9 +23,22 @@ type agendaView struct {
 	Subscribe feed.Subscribe
 	Tracks    []trackView
 	Rooms     []trackView // the same: a name and its feed
-	Days      []dayView
+	Days      []dayView // every day, or only Day's when paged
 	TBA       []sessionView
-	Speakers  []speakerView
+	Speakers  []speakerView // nil when paged: they have their own page
+	// Paged: one day per page, sessions without abstracts and web-calendar links (their
+	// pages have them); Nav links every day's page.
+	Paged       bool
+	Day         string // the day shown when paged (YYYY-MM-DD)
+	Nav         []dayLink
+	SpeakersURL string
+}
+
+type dayLink struct {
+	Date, Label, URL string
+	Sessions         int
+	Current          bool
+	InFrame          bool // an embed's link, which stays in its frame
 }
 
 type trackView struct {
@@ -45,6 +58,7 @@ type slotView struct {
 }
 
 type sessionView struct {
+	Brief                  bool // on a paged agenda: no abstract, no web-calendar links
 	ID, Title, Kind, Track string
 	Room                   string
 	PageURL                string
@@ -71,13 +85,17 @@ type sessionRef struct {
 	ID, Title, PageURL string
 }
 
-func newAgendaView(s *catalog.Snapshot) agendaView {
+// newAgendaView lays out an event's agenda page. day picks the day shown when the agenda
+// is paged ("" for the first, which also lists what is to be announced); an unknown day is
+// agenda.ErrNotFound. An agenda that is not paged shows every day whatever day says.
+func newAgendaView(s *catalog.Snapshot, day string) (agendaView, error) {
 	ev := s.Event
 	loc := s.Zone
 	v := agendaView{
 		Event: ev, Dates: dateRange(ev), PageURL: s.PageURL(), APIURL: s.BaseURL + "/api/v1/events/" + ev.Slug,
 		BaseURL: s.BaseURL, EmbedURL: s.BaseURL + "/embed/" + ev.Slug + "/agenda",
 		Subscribe: feed.SubscribeLinks(s.PageURL()+"/calendar.ics", ev.Name),
+		Paged:     s.Paged(), SpeakersURL: s.PageURL() + "/speakers",
 	}
 	first, _ := time.Parse(time.DateOnly, ev.StartDate)
 	v.Zone = time.Date(first.Year(), first.Month(), first.Day(), 12, 0, 0, 0, loc).Format("MST") + " (" + ev.TimeZone + ")"
@@ -89,16 +107,41 @@ func newAgendaView(s *catalog.Snapshot) agendaView {
 		u := s.PageURL() + "/rooms/" + agenda.PathID(r.ID) + ".ics"
 		v.Rooms = append(v.Rooms, trackView{ID: r.ID, Name: r.Name, FeedURL: u, WebcalURL: feed.SubscribeLinks(u, "").WebcalURL})
 	}
-	v.Days = days(s, loc)
-	for _, se := range ev.Sessions {
-		if !se.Scheduled() {
-			v.TBA = append(v.TBA, newSessionView(s, se))
+	all := days(s, loc, v.Paged)
+	if day != "" && !slices.ContainsFunc(all, func(d dayView) bool { return d.Date == day }) {
+		return v, agenda.ErrNotFound
+	}
+	if !v.Paged {
+		v.Days = all
+	} else {
+		if day == "" && len(all) > 0 {
+			day = all[0].Date
+		}
+		v.Day = day
+		for _, d := range all {
+			n := 0
+			for _, sl := range d.Slots {
+				n += len(sl.Sessions)
+			}
+			v.Nav = append(v.Nav, dayLink{Date: d.Date, Label: d.Label, URL: s.DayPage(d.Date), Sessions: n, Current: d.Date == day})
+			if d.Date == day {
+				v.Days = []dayView{d}
+			}
 		}
 	}
-	for _, sp := range ev.Speakers {
-		v.Speakers = append(v.Speakers, newSpeakerView(s, sp))
+	if !v.Paged || day == "" || len(all) > 0 && day == all[0].Date {
+		for _, se := range ev.Sessions {
+			if !se.Scheduled() {
+				v.TBA = append(v.TBA, newSessionView(s, se, v.Paged))
+			}
+		}
 	}
-	return v
+	if !v.Paged {
+		for _, sp := range ev.Speakers {
+			v.Speakers = append(v.Speakers, newSpeakerView(s, sp))
+		}
+	}
+	return v, nil
 }
 
 func newSpeakerView(s *catalog.Snapshot, sp agenda.Speaker) speakerView {
@@ -121,7 +164,7 @@ func speakerURL(s *catalog.Snapshot, id string) string {
 
 // days lays the scheduled sessions out by day and time slot, in the event's zone. Every day
 // of the event appears, even before its sessions are announced.
-func days(s *catalog.Snapshot, loc *time.Location) []dayView {
+func days(s *catalog.Snapshot, loc *time.Location, brief bool) []dayView {
 	ev := s.Event
 	sessions := slices.Clone(ev.Sessions)
 	slices.SortStableFunc(sessions, func(a, b agenda.Session) int { return a.Start.Compare(b.Start) })
@@ -143,7 +186,7 @@ func days(s *catalog.Snapshot, loc *time.Location) []dayView {
 				day.Slots = append(day.Slots, newSlot(se, loc))
 				n++
 			}
-			day.Slots[n-1].Sessions = append(day.Slots[n-1].Sessions, newSessionView(s, se))
+			day.Slots[n-1].Sessions = append(day.Slots[n-1].Sessions, newSessionView(s, se, brief))
 		}
 		out = append(out, day)
 	}
@@ -158,10 +201,12 @@ func newSlot(se agenda.Session, loc *time.Location) slotView {
 	}
 }
 
-func newSessionView(s *catalog.Snapshot, se agenda.Session) sessionView {
+// newSessionView is a session as the pages show it; brief leaves out what only its own
+// page needs (the abstract and the web-calendar links).
+func newSessionView(s *catalog.Snapshot, se agenda.Session, brief bool) sessionView {
 	ev := s.Event
 	v := sessionView{
-		ID: se.ID, Title: se.Title, Kind: string(se.Kind), Abstract: se.Abstract, PageURL: sessionURL(s, se.ID),
+		Brief: brief, ID: se.ID, Title: se.Title, Kind: string(se.Kind), Abstract: se.Abstract, PageURL: sessionURL(s, se.ID),
 		Cancelled: se.Status == agenda.StatusCancelled, JoinURL: ev.JoinURLFor(se),
 	}
 	if se.Scheduled() {
@@ -179,8 +224,13 @@ func newSessionView(s *catalog.Snapshot, se agenda.Session) sessionView {
 		v.Speakers = append(v.Speakers, speakerRef{ID: sp.ID, Name: sp.Name, Title: sp.Title, PageURL: speakerURL(s, sp.ID)})
 		names = append(names, sp.Name)
 	}
+	if brief {
+		v.Abstract = ""
+	}
 	if s.InFeed(se.ID) {
 		v.ICSURL = sessionURL(s, se.ID) + ".ics"
+	}
+	if s.InFeed(se.ID) && !brief {
 		details := strings.Join(names, ", ")
 		if v.JoinURL != "" {
 			details += "\n\nJoin: " + v.JoinURL
