@@ -59,7 +59,7 @@ func TestSessionAndSpeakerPages(t *testing.T) {
 		`<meta property="og:url" content="` + base + `/events/p99conf-24/sessions/wenger-rust-io-uring-ktls">`,
 		`<link rel="alternate" type="application/json+oembed" href="` + strings.ReplaceAll(oembed, "&", "&amp;") + `"`,
 		// The page's own h1, outside the element, stays when the widget enhances the page.
-		"<h1 class=\"session-title\">Rust &#43; io_uring &#43; ktls: how fast can we make HTTP?</h1>\n" +
+		"<h1 dir=\"auto\" class=\"session-title\">Rust &#43; io_uring &#43; ktls: how fast can we make HTTP?</h1>\n" +
 			`<confcal-session event="p99conf-24" session="wenger-rust-io-uring-ktls" heading="hide">`,
 		`Wednesday, October 23 · 10:00–10:25 PDT`, "Amos Wenger",
 	} {
@@ -71,7 +71,7 @@ func TestSessionAndSpeakerPages(t *testing.T) {
 	want(t, w, http.StatusOK)
 	page = w.Body.String()
 	for _, s := range []string{`<meta property="og:title" content="Gunnar Morling at P99 CONF 24">`, "Session to be announced.",
-		"<h1>Gunnar Morling</h1>\n" + `<confcal-speaker event="p99conf-24" speaker="gunnar-morling" heading="hide">`,
+		"<h1 dir=\"auto\">Gunnar Morling</h1>\n" + `<confcal-speaker event="p99conf-24" speaker="gunnar-morling" heading="hide">`,
 		`application/json+oembed`, `<img src="` + base + `/events/p99conf-24/speakers/gunnar-morling/card.svg"`} {
 		if !strings.Contains(page, s) {
 			t.Errorf("speaker page lacks %q", s)

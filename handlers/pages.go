@@ -16,6 +16,7 @@ import (
 
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/l10n"
 	"github.com/confcal/confcal/internal/limit"
 	"github.com/confcal/confcal/internal/pages"
 )
@@ -59,10 +60,16 @@ type indexPage struct {
 	body *catalog.Body
 }
 
-// index serves the list of events, rendered once for each set of snapshots.
+// index serves the list of events, rendered once for each set of snapshots and language.
 func (r *pageRoutes) index(c *gin.Context) {
+	l, err := pageLang(c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
 	snaps := r.agenda.All()
-	gens := make([]byte, 0, 8*len(snaps))
+	gens := make([]byte, 0, 8*len(snaps)+8)
+	gens = append(gens, l.Tag...)
 	for _, s := range snaps {
 		gens = strconv.AppendUint(append(gens, ','), s.Gen, 36)
 	}
@@ -71,7 +78,7 @@ func (r *pageRoutes) index(c *gin.Context) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := r.pages.Index(&buf, snaps); err != nil {
+	if err := r.pages.Index(&buf, snaps, l); err != nil {
 		fail(c, r.log, err)
 		return
 	}
@@ -80,8 +87,23 @@ func (r *pageRoutes) index(c *gin.Context) {
 	r.html(c, p.body, pageCSPHeader)
 }
 
+// pageLang is the language a page is written in: ?lang= when given, else the closest to
+// Accept-Language, else English. A ?lang= that is not a language tag is refused.
+func pageLang(c *gin.Context) (*l10n.Lang, error) {
+	q := c.Query("lang")
+	if q != "" && !localeForm.MatchString(q) {
+		return nil, badRequest("lang: " + quote(q) + " is not a language tag such as de, pt-BR or ja")
+	}
+	if q == "" {
+		c.Writer.Header()["Vary"] = varyLanguage
+	}
+	return l10n.Match(q, c.Request.Header.Get("Accept-Language")), nil
+}
+
 func (r *pageRoutes) event(c *gin.Context) {
-	r.render(c, pageCSPHeader, "page", func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap, "") })
+	r.render(c, pageCSPHeader, "page", func(buf io.Writer, snap *catalog.Snapshot, l *l10n.Lang) error {
+		return r.pages.Agenda(buf, snap, "", l)
+	})
 }
 
 // day serves /events/{event}/days/{YYYY-MM-DD}: one day of the agenda, the way a large
@@ -92,21 +114,27 @@ func (r *pageRoutes) day(c *gin.Context) {
 		r.notFound(c)
 		return
 	}
-	r.render(c, pageCSPHeader, "day\x00"+d, func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Agenda(buf, snap, d) })
+	r.render(c, pageCSPHeader, "day\x00"+d, func(buf io.Writer, snap *catalog.Snapshot, l *l10n.Lang) error {
+		return r.pages.Agenda(buf, snap, d, l)
+	})
 }
 
 func (r *pageRoutes) speakers(c *gin.Context) {
-	r.render(c, pageCSPHeader, "speakers", func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Speakers(buf, snap) })
+	r.render(c, pageCSPHeader, "speakers", func(buf io.Writer, snap *catalog.Snapshot, l *l10n.Lang) error { return r.pages.Speakers(buf, snap, l) })
 }
 
 func (r *pageRoutes) session(c *gin.Context) {
 	id := c.Param("file")
-	r.render(c, pageCSPHeader, "session\x00"+id, func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Session(buf, snap, id) })
+	r.render(c, pageCSPHeader, "session\x00"+id, func(buf io.Writer, snap *catalog.Snapshot, l *l10n.Lang) error {
+		return r.pages.Session(buf, snap, id, l)
+	})
 }
 
 func (r *pageRoutes) speaker(c *gin.Context) {
 	id := c.Param("id")
-	r.render(c, pageCSPHeader, "speaker\x00"+id, func(buf io.Writer, snap *catalog.Snapshot) error { return r.pages.Speaker(buf, snap, id) })
+	r.render(c, pageCSPHeader, "speaker\x00"+id, func(buf io.Writer, snap *catalog.Snapshot, l *l10n.Lang) error {
+		return r.pages.Speaker(buf, snap, id, l)
+	})
 }
 
 // embed serves /embed/{event}/agenda, /embed/{event}/sessions/{id} and …/speakers/{id}.
@@ -121,8 +149,14 @@ func (r *pageRoutes) embed(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
-	r.render(c, embedCSPHeader, "embed\x00"+kind+"\x00"+id+"\x00"+v.key(), func(buf io.Writer, snap *catalog.Snapshot) error {
-		return r.pages.Embed(buf, snap, kind, id, v.EmbedOptions)
+	// The frame's language is its ?locale=, else the visitor's (Accept-Language).
+	l := l10n.Match(v.Locale)
+	if v.Locale == "" {
+		c.Writer.Header()["Vary"] = varyLanguage
+		l = l10n.Match(c.Request.Header.Get("Accept-Language"))
+	}
+	r.renderIn(c, embedCSPHeader, "embed\x00"+kind+"\x00"+id+"\x00"+v.key(), l, func(buf io.Writer, snap *catalog.Snapshot, l *l10n.Lang) error {
+		return r.pages.Embed(buf, snap, kind, id, v.EmbedOptions, l)
 	})
 }
 
@@ -211,14 +245,24 @@ func (r *pageRoutes) stylesheet(c *gin.Context) {
 }
 
 // render writes the page kept under key for the event, rendered by fill once per
-// snapshot, or a 404 page.
-func (r *pageRoutes) render(c *gin.Context, csp []string, key string, fill func(io.Writer, *catalog.Snapshot) error) {
+// snapshot and language (see pageLang), or a 404 page.
+func (r *pageRoutes) render(c *gin.Context, csp []string, key string, fill func(io.Writer, *catalog.Snapshot, *l10n.Lang) error) {
+	l, err := pageLang(c)
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	r.renderIn(c, csp, key, l, fill)
+}
+
+// renderIn is render in the language l.
+func (r *pageRoutes) renderIn(c *gin.Context, csp []string, key string, l *l10n.Lang, fill func(io.Writer, *catalog.Snapshot, *l10n.Lang) error) {
 	snap, err := snapshot(r.agenda, c)
 	if err != nil {
 		r.notFound(c)
 		return
 	}
-	b, err := r.keep(c, snap, key, func(buf io.Writer) error { return fill(buf, snap) })
+	b, err := r.keep(c, snap, key+"\x00"+l.Tag, func(buf io.Writer) error { return fill(buf, snap, l) })
 	switch {
 	case b == nil && err == nil:
 		return // shed

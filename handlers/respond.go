@@ -13,7 +13,11 @@ import (
 // gzipMin is the size below which compressing costs more than it saves.
 const gzipMin = 1024
 
-var varyEncoding = []string{"Accept-Encoding"}
+var (
+	varyEncoding = []string{"Accept-Encoding"}
+	// Pages are written in the language Accept-Language asks for, unless ?lang= chose.
+	varyLanguage = []string{"Accept-Encoding, Accept-Language"}
+)
 
 // writeBody sends a pre-rendered body with its validators: strong ETag, Last-Modified,
 // 304 on a matching If-None-Match (or If-Modified-Since without one), gzip when the client
@@ -27,7 +31,9 @@ func serveBody(w http.ResponseWriter, r *http.Request, b *catalog.Body, contentT
 	h := w.Header()
 	h["Content-Type"] = contentType
 	h["Cache-Control"] = cacheControl
-	h["Vary"] = varyEncoding
+	if _, set := h["Vary"]; !set {
+		h["Vary"] = varyEncoding
+	}
 	h["Last-Modified"] = b.LastModifiedHeader
 	var data []byte
 	etag, length := b.ETagHeader, b.LengthHeader

@@ -67,6 +67,7 @@ func New(d Deps) (http.Handler, error) {
 	read(r, "/widget.js", scripts.latest)
 	read(r, "/widget/:file", scripts.pinned)
 	read(r, "/embed.js", scripts.embedJS)
+	read(r, "/l10n/:file", scripts.l10n)
 	read(r, "/events/:event/calendar.ics", feeds.calendar)
 	read(r, "/events/:event/tracks/:file", feeds.track)
 	read(r, "/events/:event/rooms/:file", feeds.room)

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/l10n"
 	"github.com/confcal/confcal/widget"
 )
 
@@ -22,6 +23,7 @@ var (
 type scriptRoutes struct {
 	widget, embed *catalog.Body
 	hash          string
+	langs         map[string]*catalog.Body // by file name
 }
 
 func newScriptRoutes(now time.Time) (*scriptRoutes, error) {
@@ -29,7 +31,12 @@ func newScriptRoutes(now time.Time) (*scriptRoutes, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &scriptRoutes{widget: catalog.NewBody(w.JS, now), embed: catalog.NewBody(e.JS, now), hash: w.Hash}, nil
+	r := &scriptRoutes{widget: catalog.NewBody(w.JS, now), embed: catalog.NewBody(e.JS, now), hash: w.Hash, langs: map[string]*catalog.Body{}}
+	for _, name := range l10n.Files() {
+		b, _ := l10n.File(name)
+		r.langs[name] = catalog.NewBody(b, now)
+	}
+	return r, nil
 }
 
 // WidgetPath is the content-hashed, immutable URL path of the current widget.
@@ -46,6 +53,19 @@ func (r *scriptRoutes) pinned(c *gin.Context) {
 		return
 	}
 	r.write(c, r.widget, cacheImmutable)
+}
+
+// l10n serves /l10n/{lang}.{hash}.json, a language's catalogue for the widget: named by its
+// content, so cached for good; public, for any page's widget (CORS, and CORP cross-origin
+// like every public response).
+func (r *scriptRoutes) l10n(c *gin.Context) {
+	b, ok := r.langs[c.Param("file")]
+	if !ok {
+		fail(c, nil, notFound("no such language file"))
+		return
+	}
+	c.Writer.Header()["Access-Control-Allow-Origin"] = anyOrigin
+	writeBody(c, b, jsonType, cacheImmutable)
 }
 
 // write sends a script. CORS lets pages load it with crossorigin and Subresource Integrity.

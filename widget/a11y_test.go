@@ -69,12 +69,12 @@ func TestAccessibility(t *testing.T) {
 			}
 		})
 	}
-	// The hosted pages, enhanced, in both schemes.
+	// The hosted pages, enhanced, in both schemes, and in Arabic (right to left) and Japanese.
 	for _, scheme := range []string{"light", "dark"} {
 		tb := newTab(t)
 		colorScheme(tb, scheme)
 		for _, path := range []string{"/events/p99conf-24", "/events/p99conf-24/sessions/" + keynote, "/events/p99conf-24/speakers/liz-rice",
-			"/embed/p99conf-24/agenda"} {
+			"/embed/p99conf-24/agenda", "/events/p99conf-24/speakers", "/events/p99conf-24?lang=ar", "/embed/p99conf-24/agenda?locale=ja"} {
 			tb.open(svc.URL + path)
 			tb.wait("page enhanced", `document.readyState === "complete" && [...document.querySelectorAll("confcal-agenda, confcal-session, confcal-speaker")].every(el => el.shadowRoot?.querySelector(".w"))`)
 			if v := axe(tb, src, "html"); len(v) > 0 {

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,8 @@ import (
 	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/confcal/confcal/internal/l10n"
 )
 
 //go:embed src/*.js src/*.css
@@ -57,7 +60,14 @@ func Build() (widget, embed Script, _ error) {
 // bundle runs esbuild over src/ of fsys, starting at entry. Modules are read from fsys
 // through a plugin, so the build needs no files on disk.
 func bundle(fsys fs.FS, entry string) (Script, error) {
+	// The catalogues' content-hashed file names: a language's file never changes under its
+	// name, so it is cached immutably, and a new widget asks for new names.
+	names, err := json.Marshal(l10n.Files())
+	if err != nil {
+		return Script{}, err
+	}
 	res := api.Build(api.BuildOptions{
+		Define:            map[string]string{"__L10N__": string(names)},
 		EntryPoints:       []string{entry},
 		Bundle:            true,
 		Format:            api.FormatIIFE,

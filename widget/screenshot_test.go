@@ -15,7 +15,8 @@ import (
 // TestScreenshots renders the agenda, a speaker card, the speaker wall and the schedule
 // with its subscribe panel in light and dark, and the agenda of a real two-room event
 // (Chaos Communication Camp 2019, from the corpus) as a grid, as a list, with a session's
-// details open, and on a phone, and <confcal-now>, on its first day with the clock in a talk. It writes them
+// details open, and on a phone, and <confcal-now>, on its first day with the clock in a talk,
+// and the same agenda in Arabic (right to left). It writes them
 // to docs/screenshots for the README:
 //
 //	CONFCAL_SCREENSHOTS=1 go test ./widget -run Screenshots
@@ -102,6 +103,30 @@ func TestScreenshots(t *testing.T) {
 			tb.wait("details", agendaRoot()+`.querySelector("dialog[open]")`)
 			shoot(tb, "agenda-details-"+scheme)
 			value[any](tb, `localStorage.removeItem("confcal:view")`)
+		}
+	}
+	// Right to left: the same agenda in Arabic, as a grid on a desktop and a list on a phone.
+	rtl := newHost(t, svc.URL, strictCSP, map[string]string{"EVENT": "camp", "ATTRS": ` locale="ar"`})
+	for _, scheme := range []string{"light", "dark"} {
+		for _, screen := range []string{"desktop", "phone"} {
+			tb := newTab(t)
+			colorScheme(tb, scheme)
+			if screen == "phone" {
+				phone(tb)
+			}
+			visitor(tb, "Europe/Berlin", "en_GB")
+			clockAt(tb, time.Date(2019, 8, 21, 11, 15, 0, 0, berlin))
+			tb.open(rtl.URL + "/agenda-only.html")
+			tb.wait("agenda", agendaRoot()+`?.querySelector("li.live")`)
+			if screen == "phone" {
+				value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector(".day").getBoundingClientRect().top + scrollY - 8)`)
+				shoot(tb, "agenda-ar-phone-"+scheme)
+				continue
+			}
+			shoot(tb, "agenda-ar-grid-"+scheme)
+			value[any](tb, agendaRoot()+`.querySelector("li.live h5 a").click()`)
+			tb.wait("details", agendaRoot()+`.querySelector("dialog[open]")`)
+			shoot(tb, "agenda-ar-details-"+scheme)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/l10n"
 )
 
 // Card sizes: a 3:1 image that reads well in a README or a blog column.
@@ -55,7 +56,7 @@ func Card(w io.Writer, s *catalog.Snapshot, id string, o CardOptions) error {
 	if o.Dark {
 		pal = darkCard
 	}
-	talk, when := "Session to be announced", dateRange(s.Event)
+	talk, when := "Session to be announced", dateRange(s.Event, l10n.English)
 	for _, se := range s.Event.Sessions {
 		if se.Status != agenda.StatusCancelled && slices.Contains(se.SpeakerIDs, sp.ID) {
 			talk = "“" + se.Title + "”"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/l10n"
 )
 
 //go:embed templates/*.html
@@ -24,48 +25,62 @@ var css []byte
 // CSS returns the stylesheet the pages link to.
 func CSS() []byte { return css }
 
-// Renderer renders pages.
+// Renderer renders pages, in every language of package l10n.
 type Renderer struct {
-	tmpl      *template.Template
+	tmpl      map[*l10n.Lang]*template.Template
 	widgetURL string
 }
 
-// New parses the embedded templates. widgetURL is the path of the widget script that
-// enhances the hosted pages.
+// New parses the embedded templates, once per language: each has its own t (a message),
+// tn (a message with a count), lang and dir. widgetURL is the path of the widget script
+// that enhances the hosted pages.
 func New(widgetURL string) (*Renderer, error) {
-	t, err := template.New("").Funcs(template.FuncMap{"paragraphs": paragraphs, "webcal": webcal}).ParseFS(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse templates: %w", err)
+	r := &Renderer{tmpl: map[*l10n.Lang]*template.Template{}, widgetURL: widgetURL}
+	for _, l := range l10n.All() {
+		t, err := template.New("").Funcs(template.FuncMap{"paragraphs": paragraphs, "webcal": webcal,
+			"t": l.T, "tn": l.N, "lang": func() string { return l.Tag }, "dir": func() string { return l.Dir },
+			"languages": l10n.All}).ParseFS(templateFiles, "templates/*.html")
+		if err != nil {
+			return nil, fmt.Errorf("parse templates: %w", err)
+		}
+		r.tmpl[l] = t
 	}
-	return &Renderer{tmpl: t, widgetURL: widgetURL}, nil
+	return r, nil
+}
+
+func (r *Renderer) exec(w io.Writer, l *l10n.Lang, name string, data any) error {
+	if l == nil {
+		l = l10n.English
+	}
+	return r.tmpl[l].ExecuteTemplate(w, name, data)
 }
 
 // Index renders the list of events.
-func (r *Renderer) Index(w io.Writer, snaps []*catalog.Snapshot) error {
+func (r *Renderer) Index(w io.Writer, snaps []*catalog.Snapshot, l *l10n.Lang) error {
 	type item struct {
 		Name, URL, Dates, Description string
 	}
 	var items []item
 	for _, s := range snaps {
-		items = append(items, item{Name: s.Event.Name, URL: s.PageURL(), Dates: dateRange(s.Event), Description: s.Event.Description})
+		items = append(items, item{Name: s.Event.Name, URL: s.PageURL(), Dates: dateRange(s.Event, l), Description: s.Event.Description})
 	}
-	return r.tmpl.ExecuteTemplate(w, "index.html", map[string]any{"Events": items})
+	return r.exec(w, l, "index.html", map[string]any{"Events": items})
 }
 
 // Agenda renders an event's hosted agenda page: every day, or when the agenda is paged
 // the day asked for ("" for the first) with links to the others.
-func (r *Renderer) Agenda(w io.Writer, s *catalog.Snapshot, day string) error {
-	v, err := newAgendaView(s, day)
+func (r *Renderer) Agenda(w io.Writer, s *catalog.Snapshot, day string, l *l10n.Lang) error {
+	v, err := newAgendaView(s, day, l)
 	if err != nil {
 		return err
 	}
 	v.WidgetURL = r.widgetURL
-	return r.tmpl.ExecuteTemplate(w, "agenda.html", v)
+	return r.exec(w, l, "agenda.html", v)
 }
 
 // Speakers renders the page that lists an event's speakers: with their bios, or when the
 // agenda is paged their names and titles only (their own pages have the rest).
-func (r *Renderer) Speakers(w io.Writer, s *catalog.Snapshot) error {
+func (r *Renderer) Speakers(w io.Writer, s *catalog.Snapshot, l *l10n.Lang) error {
 	var list []speakerView
 	for _, sp := range s.Event.Speakers {
 		if s.Paged() {
@@ -74,10 +89,10 @@ func (r *Renderer) Speakers(w io.Writer, s *catalog.Snapshot) error {
 			list = append(list, newSpeakerView(s, sp))
 		}
 	}
-	og := newOpenGraph(s, "Speakers · "+s.Event.Name, s.Event.Description, s.PageURL()+"/speakers")
-	page := r.subpage(s, og, "Speakers", list)
+	og := newOpenGraph(s, l.T("Speakers")+" · "+s.Event.Name, s.Event.Description, s.PageURL()+"/speakers")
+	page := r.subpage(s, og, "Speakers", list, l)
 	page["Paged"] = s.Paged()
-	return r.tmpl.ExecuteTemplate(w, "speakers.html", page)
+	return r.exec(w, l, "speakers.html", page)
 }
 
 // openGraph is what link previews (and oEmbed discovery) read from a page.
@@ -91,35 +106,35 @@ func newOpenGraph(s *catalog.Snapshot, title, description, pageURL string) openG
 }
 
 // Session renders the hosted page of one session.
-func (r *Renderer) Session(w io.Writer, s *catalog.Snapshot, id string) error {
+func (r *Renderer) Session(w io.Writer, s *catalog.Snapshot, id string, l *l10n.Lang) error {
 	se, ok := s.Event.Session(id)
 	if !ok {
 		return agenda.ErrNotFound
 	}
-	v := newSessionView(s, se, false)
+	v := newSessionView(s, se, false, l)
 	desc := se.Abstract
 	if v.When != "" {
 		desc = v.When + ". " + desc
 	}
-	return r.tmpl.ExecuteTemplate(w, "session.html", r.subpage(s, newOpenGraph(s, se.Title, desc, v.PageURL), "Session", v))
+	return r.exec(w, l, "session.html", r.subpage(s, newOpenGraph(s, se.Title, desc, v.PageURL), "Session", v, l))
 }
 
 // Speaker renders the hosted page of one speaker.
-func (r *Renderer) Speaker(w io.Writer, s *catalog.Snapshot, id string) error {
+func (r *Renderer) Speaker(w io.Writer, s *catalog.Snapshot, id string, l *l10n.Lang) error {
 	sp, ok := s.Event.Speaker(id)
 	if !ok {
 		return agenda.ErrNotFound
 	}
 	v := newSpeakerView(s, sp)
 	desc := strings.TrimSpace(sp.Title + ". " + sp.Bio)
-	page := r.subpage(s, newOpenGraph(s, sp.Name+" at "+s.Event.Name, desc, v.PageURL), "Speaker", v)
+	page := r.subpage(s, newOpenGraph(s, l.T("{speaker} at {event}", "speaker", sp.Name, "event", s.Event.Name), desc, v.PageURL), "Speaker", v, l)
 	page["CardURL"] = v.PageURL + "/card.svg"
-	return r.tmpl.ExecuteTemplate(w, "speaker.html", page)
+	return r.exec(w, l, "speaker.html", page)
 }
 
 // subpage is the data of a page about one thing of an event (the "subpage" template).
-func (r *Renderer) subpage(s *catalog.Snapshot, og openGraph, key string, item any) map[string]any {
-	return map[string]any{"Event": s.Event, "Dates": dateRange(s.Event), "PageURL": s.PageURL(), "WidgetURL": r.widgetURL,
+func (r *Renderer) subpage(s *catalog.Snapshot, og openGraph, key string, item any, l *l10n.Lang) map[string]any {
+	return map[string]any{"Event": s.Event, "Dates": dateRange(s.Event, l), "PageURL": s.PageURL(), "WidgetURL": r.widgetURL,
 		"OG": og, key: item}
 }
 
@@ -138,11 +153,11 @@ type EmbedOptions struct {
 	Day                 string // the day a paged agenda shows ("" for the first)
 }
 
-func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string, o EmbedOptions) error {
+func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string, o EmbedOptions, l *l10n.Lang) error {
 	v := map[string]any{"Event": s.Event, "PageURL": s.PageURL(), "WidgetURL": r.widgetURL, "Opts": o}
 	switch kind {
 	case EmbedAgenda:
-		a, err := newAgendaView(s, o.Day)
+		a, err := newAgendaView(s, o.Day, l)
 		if err != nil {
 			return err
 		}
@@ -153,13 +168,13 @@ func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string, o Em
 			a.Nav[i].InFrame = true
 			a.Nav[i].URL = s.BaseURL + "/embed/" + s.Event.Slug + "/agenda?" + o.Query()
 		}
-		v["Title"], v["Days"], v["TBA"], v["Zone"], v["Nav"], v["Day"] = s.Event.Name+" · agenda", a.Days, a.TBA, a.Zone, a.Nav, a.Day
+		v["Title"], v["Days"], v["TBA"], v["Zone"], v["Nav"], v["Day"] = s.Event.Name+" · "+l.T("agenda"), a.Days, a.TBA, a.Zone, a.Nav, a.Day
 	case EmbedSession:
 		se, ok := s.Event.Session(id)
 		if !ok {
 			return agenda.ErrNotFound
 		}
-		v["Title"], v["Session"] = se.Title, newSessionView(s, se, false)
+		v["Title"], v["Session"] = se.Title, newSessionView(s, se, false, l)
 	case EmbedSpeaker:
 		sp, ok := s.Event.Speaker(id)
 		if !ok {
@@ -170,7 +185,7 @@ func (r *Renderer) Embed(w io.Writer, s *catalog.Snapshot, kind, id string, o Em
 	default:
 		return agenda.ErrNotFound
 	}
-	return r.tmpl.ExecuteTemplate(w, "embed.html", v)
+	return r.exec(w, l, "embed.html", v)
 }
 
 // Query is the options as an embed's query string.
@@ -218,12 +233,16 @@ func paragraphs(s string) []string {
 	return out
 }
 
-func dateRange(e *agenda.Event) string {
+func dateRange(e *agenda.Event, l *l10n.Lang) string {
 	first, err1 := time.Parse(time.DateOnly, e.StartDate)
 	last, err2 := time.Parse(time.DateOnly, e.EndDate)
 	switch {
 	case err1 != nil || err2 != nil:
 		return e.StartDate + " – " + e.EndDate
+	case l != l10n.English && first.Equal(last):
+		return l.DateFull(first)
+	case l != l10n.English:
+		return l.Date(first) + " – " + l.Date(last)
 	case first.Equal(last):
 		return first.Format("Monday, January 2, 2006")
 	case first.Year() == last.Year() && first.Month() == last.Month():

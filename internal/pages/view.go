@@ -9,6 +9,7 @@ import (
 	"github.com/confcal/confcal/internal/agenda"
 	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/feed"
+	"github.com/confcal/confcal/internal/l10n"
 )
 
 type agendaView struct {
@@ -23,7 +24,7 @@ type agendaView struct {
 	Subscribe feed.Subscribe
 	Tracks    []trackView
 	Rooms     []trackView // the same: a name and its feed
-	Days      []dayView // every day, or only Day's when paged
+	Days      []dayView   // every day, or only Day's when paged
 	TBA       []sessionView
 	Speakers  []speakerView // nil when paged: they have their own page
 	// Paged: one day per page, sessions without abstracts and web-calendar links (their
@@ -88,11 +89,11 @@ type sessionRef struct {
 // newAgendaView lays out an event's agenda page. day picks the day shown when the agenda
 // is paged ("" for the first, which also lists what is to be announced); an unknown day is
 // agenda.ErrNotFound. An agenda that is not paged shows every day whatever day says.
-func newAgendaView(s *catalog.Snapshot, day string) (agendaView, error) {
+func newAgendaView(s *catalog.Snapshot, day string, l *l10n.Lang) (agendaView, error) {
 	ev := s.Event
 	loc := s.Zone
 	v := agendaView{
-		Event: ev, Dates: dateRange(ev), PageURL: s.PageURL(), APIURL: s.BaseURL + "/api/v1/events/" + ev.Slug,
+		Event: ev, Dates: dateRange(ev, l), PageURL: s.PageURL(), APIURL: s.BaseURL + "/api/v1/events/" + ev.Slug,
 		BaseURL: s.BaseURL, EmbedURL: s.BaseURL + "/embed/" + ev.Slug + "/agenda",
 		Subscribe: feed.SubscribeLinks(s.PageURL()+"/calendar.ics", ev.Name),
 		Paged:     s.Paged(), SpeakersURL: s.PageURL() + "/speakers",
@@ -107,7 +108,7 @@ func newAgendaView(s *catalog.Snapshot, day string) (agendaView, error) {
 		u := s.PageURL() + "/rooms/" + agenda.PathID(r.ID) + ".ics"
 		v.Rooms = append(v.Rooms, trackView{ID: r.ID, Name: r.Name, FeedURL: u, WebcalURL: feed.SubscribeLinks(u, "").WebcalURL})
 	}
-	all := days(s, loc, v.Paged)
+	all := days(s, loc, v.Paged, l)
 	if day != "" && !slices.ContainsFunc(all, func(d dayView) bool { return d.Date == day }) {
 		return v, agenda.ErrNotFound
 	}
@@ -132,7 +133,7 @@ func newAgendaView(s *catalog.Snapshot, day string) (agendaView, error) {
 	if !v.Paged || day == "" || len(all) > 0 && day == all[0].Date {
 		for _, se := range ev.Sessions {
 			if !se.Scheduled() {
-				v.TBA = append(v.TBA, newSessionView(s, se, v.Paged))
+				v.TBA = append(v.TBA, newSessionView(s, se, v.Paged, l))
 			}
 		}
 	}
@@ -164,7 +165,7 @@ func speakerURL(s *catalog.Snapshot, id string) string {
 
 // days lays the scheduled sessions out by day and time slot, in the event's zone. Every day
 // of the event appears, even before its sessions are announced.
-func days(s *catalog.Snapshot, loc *time.Location, brief bool) []dayView {
+func days(s *catalog.Snapshot, loc *time.Location, brief bool, l *l10n.Lang) []dayView {
 	ev := s.Event
 	sessions := slices.Clone(ev.Sessions)
 	slices.SortStableFunc(sessions, func(a, b agenda.Session) int { return a.Start.Compare(b.Start) })
@@ -176,7 +177,7 @@ func days(s *catalog.Snapshot, loc *time.Location, brief bool) []dayView {
 	var out []dayView
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
 		date := d.Format(time.DateOnly)
-		day := dayView{Date: date, Label: d.Format("Monday, January 2"), FeedURL: s.PageURL() + "/calendar.ics?day=" + date}
+		day := dayView{Date: date, Label: l.Day(d), FeedURL: s.PageURL() + "/calendar.ics?day=" + date}
 		for _, se := range sessions {
 			if !se.Scheduled() || se.Start.In(loc).Format(time.DateOnly) != date {
 				continue
@@ -186,7 +187,7 @@ func days(s *catalog.Snapshot, loc *time.Location, brief bool) []dayView {
 				day.Slots = append(day.Slots, newSlot(se, loc))
 				n++
 			}
-			day.Slots[n-1].Sessions = append(day.Slots[n-1].Sessions, newSessionView(s, se, brief))
+			day.Slots[n-1].Sessions = append(day.Slots[n-1].Sessions, newSessionView(s, se, brief, l))
 		}
 		out = append(out, day)
 	}
@@ -203,16 +204,16 @@ func newSlot(se agenda.Session, loc *time.Location) slotView {
 
 // newSessionView is a session as the pages show it; brief leaves out what only its own
 // page needs (the abstract and the web-calendar links).
-func newSessionView(s *catalog.Snapshot, se agenda.Session, brief bool) sessionView {
+func newSessionView(s *catalog.Snapshot, se agenda.Session, brief bool, l *l10n.Lang) sessionView {
 	ev := s.Event
 	v := sessionView{
-		Brief: brief, ID: se.ID, Title: se.Title, Kind: string(se.Kind), Abstract: se.Abstract, PageURL: sessionURL(s, se.ID),
+		Brief: brief, ID: se.ID, Title: se.Title, Kind: l.T(string(se.Kind)), Abstract: se.Abstract, PageURL: sessionURL(s, se.ID),
 		Cancelled: se.Status == agenda.StatusCancelled, JoinURL: ev.JoinURLFor(se),
 	}
 	if se.Scheduled() {
 		start, end := se.Start.In(s.Zone), se.End.In(s.Zone)
 		v.StartISO = start.Format(time.RFC3339)
-		v.When = start.Format("Monday, January 2 · 15:04") + "–" + end.Format("15:04 MST")
+		v.When = l.Day(start) + " · " + start.Format("15:04") + "–" + end.Format("15:04 MST")
 	}
 	if t, ok := ev.Track(se.TrackID); ok {
 		v.Track = t.Name

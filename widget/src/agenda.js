@@ -10,6 +10,7 @@ import { dayKey, dayLabel, clock, fmt, iso, zoneName, localZone, validZone } fro
 import { sessionItem, trackStars, syncStars, live, joinURL } from './view.js'
 import { openDetails } from './details.js'
 import { panel, notice } from './panel.js'
+import { t, tn } from './i18n.js'
 
 const MIN5 = 300000
 const NARROW = 640 // px: below this width the list is the default view
@@ -66,8 +67,8 @@ export class Agenda extends Base {
     for (const s of data.sessions) {
       const k = s.startMs >= 0 ? dayKey(s.startMs, zone) : 'tba'
       if (!days.has(k)) days.set(k, { key: k, list: [],
-        long: k === 'tba' ? 'To be announced' : dayLabel(s.startMs, this.loc, zone),
-        short: k === 'tba' ? 'To be announced' : fmt(this.loc, zone, { weekday: 'short', month: 'short', day: 'numeric' }).format(s.startMs) })
+        long: k === 'tba' ? t(this, 'To be announced') : dayLabel(s.startMs, this.loc, zone),
+        short: k === 'tba' ? t(this, 'To be announced') : fmt(this.loc, zone, { weekday: 'short', month: 'short', day: 'numeric' }).format(s.startMs) })
       days.get(k).list.push(s)
     }
     const target = this.target()
@@ -82,10 +83,11 @@ export class Agenda extends Base {
     const short = zoneName(at, this.loc, zone)
     // A time-zone attribute is the page's choice, not the visitor's zone: it is named as such.
     const set = !!validZone(this.timeZone)
-    const other = this.eventZone ? (set ? this.timeZone : 'your time zone') : 'event time (' + ev.timeZone + ')'
+    const other = this.eventZone ? (set ? t(this, 'Show {zone}', { zone: this.timeZone }) : t(this, 'Show your time zone')) : t(this, 'Show event time ({zone})', { zone: ev.timeZone })
+    const named = { zone: long + (short !== long ? ' (' + short + ')' : '') }
     this.status = h('p', { class: 'mu', role: 'status', 'aria-live': 'polite' })
     this.mine = h('button', { class: 'btn', type: 'button', part: 'button', 'aria-expanded': 'false', 'aria-controls': 'panel', onclick: () => this.toggle() })
-    this.nowBtn = h('button', { class: 'btn', type: 'button', part: 'button', hidden: true, text: 'Jump to now', onclick: () => this.jumpNow() })
+    this.nowBtn = h('button', { class: 'btn', type: 'button', part: 'button', hidden: true, text: t(this, 'Jump to now'), onclick: () => this.jumpNow() })
     this.viewBtn = h('button', { class: 'btn vw', type: 'button', part: 'button', onclick: () => {
       this.choice = this.shownMode === 'grid' ? 'list' : 'grid'
       try {
@@ -97,22 +99,22 @@ export class Agenda extends Base {
     } })
     this.panelBox = h('div', { hidden: true })
     this.box = h('section', { part: 'day', class: 'day', id: 'day' })
-    this.tabs = days.size > 1 && h('div', { role: 'tablist', class: 'tabs', part: 'days', 'aria-label': 'Days', onkeydown: (e) => this.key(e) },
+    this.tabs = days.size > 1 && h('div', { role: 'tablist', class: 'tabs', part: 'days', 'aria-label': t(this, 'Days'), onkeydown: (e) => this.key(e) },
       [...days.values()].map((d) => (d.tab = h('button', { role: 'tab', type: 'button', id: 'tab-' + d.key, 'aria-controls': 'day', text: d.short, onclick: () => this.go(d.key) }))))
     const el = h('div', { class: 'w' },
       h('header', { part: 'header' },
         // heading="hide": the host page already names the event (the hosted agenda's h1);
         // a heading only screen readers see keeps the days' h3 in order under it.
-        this.heading === 'hide' ? h('h2', { class: 'vh', text: 'Agenda' }) : h('h2', { text: ev.name }),
-        h('p', { class: 'mu' }, 'Times in ' + (this.eventZone ? 'event time: ' : set ? '' : 'your time zone: ') + long + (short !== long ? ' (' + short + ') ' : ' '),
+        this.heading === 'hide' ? h('h2', { class: 'vh', text: t(this, 'Agenda') }) : h('h2', { text: ev.name }),
+        h('p', { class: 'mu' }, t(this, this.eventZone ? 'Times in event time: {zone}' : set ? 'Times in {zone}' : 'Times in your time zone: {zone}', named) + ' ',
           h('button', { class: 'btn', type: 'button', part: 'button', 'aria-pressed': String(!!this.eventZone),
-            text: 'Show ' + other, onclick: () => { this.eventZone = !this.eventZone; this.show(this.render(data)) } }))),
+            text: other, onclick: () => { this.eventZone = !this.eventZone; this.show(this.render(data)) } }))),
       notice(this, ev.slug),
       this.filters(data),
       h('div', { class: 'bar' }, this.tabs, this.viewBtn, this.nowBtn, this.mine, this.status),
       this.panelBox,
-      data.sessions.length ? this.box : h('p', { text: 'The agenda will be announced soon.' }),
-      h('p', { class: 'mu' }, h('a', { href: hosted(ev.slug), text: 'Full agenda and calendar feeds' })))
+      data.sessions.length ? this.box : h('p', { text: t(this, 'The agenda will be announced soon.') }),
+      h('p', { class: 'mu' }, h('a', { href: hosted(ev.slug), text: t(this, 'Full agenda and calendar feeds') })))
     if (data.sessions.length) this.paint()
     else this.count()
     if (target) requestAnimationFrame(() => this.reveal())
@@ -180,7 +182,7 @@ export class Agenda extends Base {
         x.tab.tabIndex = x === d ? 0 : -1
       }
     }
-    this.viewBtn.textContent = mode === 'grid' ? 'Show as list' : 'Show as grid'
+    this.viewBtn.textContent = mode === 'grid' ? t(this, 'Show as list') : t(this, 'Show as grid')
     this.viewBtn.hidden = d.key === 'tba'
     const token = (this.building = {})
     const build = (from, n) => {
@@ -268,7 +270,7 @@ export class Agenda extends Base {
     }
     this.cols = []
     for (const k of order) {
-      const name = k ? groups.get(k).name : groups === data.rooms ? 'No room' : 'Other'
+      const name = k ? groups.get(k).name : t(this, groups === data.rooms ? 'No room' : 'Other')
       const ul = h('ul', { class: 'u', 'aria-label': name })
       const col = h('section', { class: 'c col x' + this.cols.length }, h('h4', { class: 'ch', part: 'column', text: name }), ul)
       this.cols.push(col)
@@ -334,9 +336,9 @@ export class Agenda extends Base {
       h('option', { value: '', text: all }),
       options.map(([v, t]) => h('option', { value: v, text: t, selected: this.q[name] === v })))
     return h('div', { class: 'bar', part: 'filters', role: 'search' },
-      data.tracks.size > 0 && h('label', null, 'Track', select('track', 'All tracks', [...data.tracks.values()].map((t) => [t.id, t.name]))),
-      data.rooms.size > 0 && h('label', null, 'Room', select('room', 'All rooms', [...data.rooms.values()].map((r) => [r.id, r.name]))),
-      h('label', null, 'Search', h('input', { type: 'search', value: this.q.text, placeholder: 'Title, speaker, topic',
+      data.tracks.size > 0 && h('label', null, t(this, 'Track'), select('track', t(this, 'All tracks'), [...data.tracks.values()].map((t) => [t.id, t.name]))),
+      data.rooms.size > 0 && h('label', null, t(this, 'Room'), select('room', t(this, 'All rooms'), [...data.rooms.values()].map((r) => [r.id, r.name]))),
+      h('label', null, t(this, 'Search'), h('input', { type: 'search', value: this.q.text, placeholder: t(this, 'Title, speaker, topic'),
         oninput: (e) => { this.q.text = e.target.value.trim().toLowerCase(); this.apply() } })))
   }
 
@@ -355,7 +357,7 @@ export class Agenda extends Base {
     }
     const { track, room, text } = this.q
     if (this.tabs) for (const d of this.dayMap.values()) {
-      d.tab.textContent = d.short + (track || room || text ? ' (' + d.list.filter((s) => this.match(s)).length + ')' : '')
+      d.tab.textContent = d.short + (track || room || text ? ' (' + d.list.filter((s) => this.match(s)).length.toLocaleString(this.loc) + ')' : '')
     }
     this.shown = shown
     this.count()
@@ -371,10 +373,10 @@ export class Agenda extends Base {
       it.li.classList.toggle('live', on)
       const meta = it.li.querySelector('.meta')
       if (on) {
-        meta.prepend(it.badge = h('span', { class: 'lv', text: 'Live' }), ' ')
+        meta.prepend(it.badge = h('span', { class: 'lv', text: t(this, 'Live') }), ' ')
         // The join link becomes the session's main action while it runs.
         const j = joinURL(it.s, ev)
-        if (j) it.li.querySelector('h5').after(it.join = h('p', null, link(j, 'Join now', { class: 'btn pri', part: 'button' })))
+        if (j) it.li.querySelector('h5').after(it.join = h('p', null, link(j, t(this, 'Join now'), { class: 'btn pri', part: 'button' })))
         const old = it.li.querySelector('.acts .join')
         if (old) old.hidden = true
       } else {
@@ -403,8 +405,8 @@ export class Agenda extends Base {
   count() {
     if (!this.status || !this.data) return
     const n = stars(this.data.event.slug).size
-    this.status.textContent = (this.shown || 0) + (this.shown === 1 ? ' session' : ' sessions')
-    this.mine.textContent = 'My schedule (' + n + ') · Subscribe'
+    this.status.textContent = tn(this, this.shown || 0, '{n} session', '{n} sessions')
+    this.mine.textContent = t(this, 'My schedule ({n}) · Subscribe', { n: n.toLocaleString(this.loc) })
     if (!this.panelBox.hidden) this.panelBox.replaceChildren(panel(this, this.data))
   }
 

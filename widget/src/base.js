@@ -5,6 +5,7 @@ import { h } from './dom.js'
 import { loadEvent, hosted } from './api.js'
 import { styles } from './styles.js'
 import { localZone, validZone } from './time.js'
+import { pick, catalogue, rtl, t } from './i18n.js'
 
 const common = ['event', 'locale', 'time-zone', 'theme']
 
@@ -78,22 +79,45 @@ export class Base extends HTMLElement {
 
   async load() {
     const slug = this.event
-    if (!slug) return this.fail('No event given.')
+    // The language: the locale attribute, else the page's (the nearest lang; the browser's
+    // region when the page names the same language without one: en-GB on an "en" page),
+    // else the browser's. Its catalogue loads beside the data.
+    const page = (this.closest('[lang]') || {}).lang
+    const nav = new Intl.DateTimeFormat().resolvedOptions().locale // the browser's own
+    this.lc = [this.locale, page && nav.startsWith(page + '-') ? nav : page, nav].find((l) => {
+      try {
+        return l && Intl.getCanonicalLocales(l)
+      } catch (e) {
+        return false
+      }
+    }) || 'en'
+    this.lng = pick(this.lc)
+    const words = catalogue(this.lng).then((c) => (this.cat = c))
+    if (!slug) return words.then(() => this.fail(t(this, 'No event given.')))
     const ticket = (this.ticket = {})
     try {
-      const data = await loadEvent(slug)
+      const [data] = await Promise.all([loadEvent(slug), words])
       if (ticket !== this.ticket) return // a newer load took over
       this.data = data
       this.show(this.render(data))
       this.dispatchEvent(new CustomEvent('confcal-load', { detail: { event: slug }, bubbles: true, composed: true }))
     } catch (err) {
+      await words
       if (ticket !== this.ticket) return
-      this.fail(err.status === 404 ? 'This event is not on the agenda service.' : 'The agenda could not be loaded right now.')
+      this.fail(t(this, err.status === 404 ? 'This event is not on the agenda service.' : 'The agenda could not be loaded right now.'))
     }
+  }
+
+  /** speak gives a node the element's language and direction. */
+  speak(n) {
+    n.lang = this.lc
+    n.dir = rtl(this.lng) ? 'rtl' : 'ltr'
+    return n
   }
 
   /** show replaces the shadow content (and with it the author's fallback markup). */
   show(...nodes) {
+    for (const n of nodes) if (n.localName !== 'slot') this.speak(n)
     this.root.replaceChildren(...nodes)
   }
 
@@ -104,7 +128,7 @@ export class Base extends HTMLElement {
     this.show(
       h('div', { class: 'w msg', part: 'message', role: 'status' },
         h('p', { text }),
-        ev && h('p', null, h('a', { href: hosted(ev), text: 'Open the agenda' }))),
+        ev && h('p', null, h('a', { href: hosted(ev), text: t(this, 'Open the agenda') }))),
       h('slot'),
     )
     this.dispatchEvent(new CustomEvent('confcal-error', { detail: { event: ev, message: text }, bubbles: true, composed: true }))
@@ -115,9 +139,9 @@ export class Base extends HTMLElement {
     return validZone(this.timeZone) || localZone()
   }
 
-  /** loc is the locale attribute, or undefined for the browser's. */
+  /** loc is the locale times and numbers are written in (see load). */
   get loc() {
-    return this.locale || undefined
+    return this.lc
   }
 
   /** render builds the element's content from the event data. */

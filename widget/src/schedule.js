@@ -5,6 +5,7 @@ import { h } from './dom.js'
 import { stars, refresh, onChange } from './stars.js'
 import { panel, notice } from './panel.js'
 import { sessionItem, syncStars } from './view.js'
+import { t } from './i18n.js'
 
 export class Schedule extends Base {
   render(data) {
@@ -15,11 +16,11 @@ export class Schedule extends Base {
     this.items = new Map()
     const mine = data.sessions.filter((s) => stars(ev.slug).has(s.id))
     const el = h('div', { class: 'w' },
-      h('h2', { text: 'My schedule' }),
+      h('h2', { text: t(this, 'My schedule') }),
       notice(this, ev.slug),
       mine.length
         ? h('ul', { class: 'mine' }, mine.map((s) => sessionItem(this, s, { heading: 'h3', time: true })))
-        : h('p', { class: 'mu', text: 'No sessions starred yet.' }),
+        : h('p', { class: 'mu', text: t(this, 'No sessions starred yet.') }),
       panel(this, data))
     syncStars(this)
     return el

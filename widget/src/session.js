@@ -5,6 +5,7 @@ import { h } from './dom.js'
 import { hosted } from './api.js'
 import { refresh } from './stars.js'
 import { sessionItem, trackStars, syncStars } from './view.js'
+import { t } from './i18n.js'
 
 export class Session extends Base {
   static get attrs() {
@@ -19,7 +20,7 @@ export class Session extends Base {
     trackStars(this)
     const el = h('div', { class: 'w' },
       h('ul', null, sessionItem(this, s, { heading: this.heading === 'hide' ? '' : 'h3', time: true, abstract: true })),
-      h('p', { class: 'mu' }, data.event.name + ' · ', h('a', { href: hosted(data.event.slug, 'session-' + encodeURIComponent(s.id)), text: 'Full agenda' })))
+      h('p', { class: 'mu' }, data.event.name + ' · ', h('a', { href: hosted(data.event.slug, 'session-' + encodeURIComponent(s.id)), text: t(this, 'Full agenda') })))
     syncStars(this)
     return el
   }

@@ -4,6 +4,7 @@ import { Base } from './base.js'
 import { h, link, initials, safeURL } from './dom.js'
 import { hosted } from './api.js'
 import { paragraphs, when } from './view.js'
+import { t } from './i18n.js'
 
 /** photo is the speaker's photo, falling back to initials when missing or broken. */
 export function photo(sp) {
@@ -36,10 +37,10 @@ export class Speaker extends Base {
           role && h('p', { class: 'mu', text: role }),
           h('div', { class: 'bio' }, paragraphs(sp.bio)),
           (sp.links || []).length > 0 && h('p', { class: 'acts' }, sp.links.map((l) => link(l.url, l.title || l.url))),
-          h(this.heading === 'hide' ? 'h2' : 'h4', { text: talks.length > 1 ? 'Sessions' : 'Session' }),
+          h(this.heading === 'hide' ? 'h2' : 'h4', { text: t(this, talks.length > 1 ? 'Sessions' : 'Session') }),
           talks.length
             ? h('ul', null, talks.map((s) => h('li', null, h('a', { href: hosted(data.event.slug, 'session-' + encodeURIComponent(s.id)), text: s.title }), ' · ', when(s, this, true))))
-            : h('p', { class: 'mu', text: 'Session to be announced.' }),
+            : h('p', { class: 'mu', text: t(this, 'Session to be announced.') }),
           h('p', { class: 'mu' }, h('a', { href: hosted(data.event.slug), text: data.event.name })))))
   }
 }

@@ -4,22 +4,23 @@ import { h, link, emit } from './dom.js'
 import { apiOrigin } from './api.js'
 import { star, stars, onChange } from './stars.js'
 import { iso, range } from './time.js'
+import { t, parts } from './i18n.js'
 
 /** paragraphs splits text on blank lines into <p> elements. */
 export function paragraphs(text) {
-  return String(text || '').split(/\r?\n\s*\r?\n/).map((t) => t.trim()).filter(Boolean).map((t) => h('p', { text: t }))
+  return String(text || '').split(/\r?\n\s*\r?\n/).map((t) => t.trim()).filter(Boolean).map((t) => h('p', { text: t, dir: 'auto' }))
 }
 
 // abstract is a closed <details> whose paragraphs are built when first opened: hundreds of
 // long abstracts would otherwise double the nodes of a first render.
-function abstract(text) {
-  const d = h('details', { ontoggle: () => d.open && d.childElementCount === 1 && d.append(...paragraphs(text)) }, h('summary', { text: 'Abstract' }))
+function abstract(el, text) {
+  const d = h('details', { ontoggle: () => d.open && d.childElementCount === 1 && d.append(...paragraphs(text)) }, h('summary', { text: t(el, 'Abstract') }))
   return d
 }
 
 /** when is a <time> range of a session in a zone, or "To be announced". */
 export function when(s, el, withDay) {
-  if (!(s.startMs >= 0)) return h('span', { class: 'mu', text: 'Time to be announced' })
+  if (!(s.startMs >= 0)) return h('span', { class: 'mu', text: t(el, 'Time to be announced') })
   return h('time', { datetime: iso(s.startMs), text: range(s, el.loc, el.zone, withDay) })
 }
 
@@ -54,7 +55,7 @@ export function sessionItem(el, s, opts) {
   const starred = stars(ev.slug).has(s.id)
   const btn = h('button', {
     class: 'star', part: 'star', type: 'button', 'aria-pressed': String(starred),
-    'aria-label': 'Star: ' + s.title, title: 'Add to my schedule', text: starred ? '★' : '☆',
+    'aria-label': t(el, 'Star: {title}', { title: s.title }), title: t(el, 'Add to my schedule'), text: starred ? '★' : '☆',
     onclick: () => {
       const on = btn.getAttribute('aria-pressed') !== 'true'
       star(ev.slug, s.id, on).catch(() => {})
@@ -63,7 +64,7 @@ export function sessionItem(el, s, opts) {
   })
   const warn = h('p', { class: 'warn', hidden: true })
   // In the grid the column names the room, and the time comes first.
-  const meta = [!opts.brief && s.kind, s.track && s.track.name, !opts.brief && s.room && s.room.name, cancelled && 'Cancelled'].filter(Boolean).join(' · ')
+  const meta = parts(el, [!opts.brief && s.kind && t(el, s.kind), s.track && s.track.name, !opts.brief && s.room && s.room.name, cancelled && t(el, 'Cancelled')])
   const ics = s.startMs >= 0 && !cancelled ? sessionPage(ev, s) + '.ics' : ''
   const join = joinURL(s, ev)
   const title = opts.open
@@ -77,14 +78,14 @@ export function sessionItem(el, s, opts) {
     btn,
     h('p', { class: 'meta', part: 'meta' }, opts.range && h('time', { datetime: iso(s.startMs), text: opts.range }), opts.range && meta && h('br'), meta),
     // heading="hide": the page's own h1 names the session.
-    opts.heading !== '' && h(opts.heading || 'h5', { part: 'title' }, title),
+    opts.heading !== '' && h(opts.heading || 'h5', { part: 'title', dir: 'auto' }, title),
     opts.time && h('p', { class: 'mu' }, when(s, el, true)),
-    s.speakers.length > 0 && h('p', { class: 'by', part: 'speakers', text: opts.brief ? s.speakers.map((p) => p.name).join(', ') : speakerLine(s) }),
+    s.speakers.length > 0 && h('p', { class: 'by', part: 'speakers', dir: 'auto', text: opts.brief ? s.speakers.map((p) => p.name).join(', ') : speakerLine(s) }),
     warn,
-    opts.abstract && s.abstract && abstract(s.abstract),
+    opts.abstract && s.abstract && abstract(el, s.abstract),
     !opts.brief && h('p', { class: 'acts' },
-      ics && h('a', { href: ics, text: 'Add to calendar (.ics)' }),
-      join && !cancelled && link(join, 'Join', { class: 'join' })))
+      ics && h('a', { href: ics, text: t(el, 'Add to calendar (.ics)') }),
+      join && !cancelled && link(join, t(el, 'Join'), { class: 'join' })))
   ;(el.items || (el.items = new Map())).set(s.id, { btn, li, warn, s })
   return li
 }
@@ -131,7 +132,7 @@ export function syncStars(el) {
       it.li.classList.toggle('on', on)
     }
     const c = clash.get(id)
-    const note = c ? 'Overlaps with ' + c.map((t) => '“' + t + '”').join(', ') : ''
+    const note = c ? t(el, 'Overlaps with {titles}', { titles: c.map((x) => '“' + x + '”').join(', ') }) : ''
     if (it.warn.textContent !== note) {
       it.warn.textContent = note
       it.warn.hidden = !c
