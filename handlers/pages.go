@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,7 +48,7 @@ var (
 
 type pageRoutes struct {
 	gate   *limit.Gate // renders at once; nil for no bound
-	list   atomic.Pointer[indexPage]
+	list   sync.Map // *l10n.Lang → *atomic.Pointer[indexPage]: one kept list per language
 	agenda Agenda
 	pages  *pages.Renderer
 	css    *catalog.Body
@@ -68,12 +69,13 @@ func (r *pageRoutes) index(c *gin.Context) {
 		return
 	}
 	snaps := r.agenda.All()
-	gens := make([]byte, 0, 8*len(snaps)+8)
-	gens = append(gens, l.Tag...)
+	gens := make([]byte, 0, 8*len(snaps))
 	for _, s := range snaps {
 		gens = strconv.AppendUint(append(gens, ','), s.Gen, 36)
 	}
-	if p := r.list.Load(); p != nil && p.gens == string(gens) {
+	kept, _ := r.list.LoadOrStore(l, new(atomic.Pointer[indexPage])) // bounded: one per language
+	list := kept.(*atomic.Pointer[indexPage])
+	if p := list.Load(); p != nil && p.gens == string(gens) {
 		r.html(c, p.body, pageCSPHeader)
 		return
 	}
@@ -83,21 +85,41 @@ func (r *pageRoutes) index(c *gin.Context) {
 		return
 	}
 	p := &indexPage{gens: string(gens), body: catalog.NewBody(buf.Bytes(), lastChange(snaps))}
-	r.list.Store(p)
+	list.Store(p)
 	r.html(c, p.body, pageCSPHeader)
 }
 
 // pageLang is the language a page is written in: ?lang= when given, else the closest to
 // Accept-Language, else English. A ?lang= that is not a language tag is refused.
 func pageLang(c *gin.Context) (*l10n.Lang, error) {
-	q := c.Query("lang")
-	if q != "" && !localeForm.MatchString(q) {
-		return nil, badRequest("lang: " + quote(q) + " is not a language tag such as de, pt-BR or ja")
+	var q string
+	if c.Request.URL.RawQuery != "" { // parsing an empty query would still allocate
+		q = c.Query("lang")
 	}
-	if q == "" {
-		c.Writer.Header()["Vary"] = varyLanguage
+	if q != "" {
+		if !localeForm.MatchString(q) {
+			return nil, badRequest("lang: " + quote(q) + " is not a language tag such as de, pt-BR or ja")
+		}
+		return l10n.Match(q), nil
 	}
-	return l10n.Match(q, c.Request.Header.Get("Accept-Language")), nil
+	c.Writer.Header()["Vary"] = varyLanguage
+	return acceptLanguage(c), nil
+}
+
+// acceptLanguage is the language closest to the request's Accept-Language.
+func acceptLanguage(c *gin.Context) *l10n.Lang {
+	if v := c.Request.Header["Accept-Language"]; len(v) > 0 {
+		return l10n.MatchHeader(v[0])
+	}
+	return l10n.English
+}
+
+// langKey is a kept page's key in a language: English pages keep the bare key.
+func langKey(key string, l *l10n.Lang) string {
+	if l == l10n.English {
+		return key
+	}
+	return key + "\x00" + l.Tag
 }
 
 func (r *pageRoutes) event(c *gin.Context) {
@@ -153,7 +175,7 @@ func (r *pageRoutes) embed(c *gin.Context) {
 	l := l10n.Match(v.Locale)
 	if v.Locale == "" {
 		c.Writer.Header()["Vary"] = varyLanguage
-		l = l10n.Match(c.Request.Header.Get("Accept-Language"))
+		l = acceptLanguage(c)
 	}
 	r.renderIn(c, embedCSPHeader, "embed\x00"+kind+"\x00"+id+"\x00"+v.key(), l, func(buf io.Writer, snap *catalog.Snapshot, l *l10n.Lang) error {
 		return r.pages.Embed(buf, snap, kind, id, v.EmbedOptions, l)
@@ -262,7 +284,7 @@ func (r *pageRoutes) renderIn(c *gin.Context, csp []string, key string, l *l10n.
 		r.notFound(c)
 		return
 	}
-	b, err := r.keep(c, snap, key+"\x00"+l.Tag, func(buf io.Writer) error { return fill(buf, snap, l) })
+	b, err := r.keep(c, snap, langKey(key, l), func(buf io.Writer) error { return fill(buf, snap, l) })
 	switch {
 	case b == nil && err == nil:
 		return // shed

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-playground/locales"
@@ -129,6 +131,32 @@ func Files() map[string]string {
 func File(name string) ([]byte, bool) {
 	b, ok := served[path.Base(name)]
 	return b, ok && path.Base(name) == name
+}
+
+// accepted remembers the language of each Accept-Language value seen, a few hundred at
+// most (browsers send a handful of distinct values), so a page request does not parse it.
+var (
+	accepted     sync.Map // header → *Lang
+	acceptedSize atomic.Int32
+)
+
+const maxAccepted, maxAcceptedLen = 512, 200
+
+// MatchHeader is Match of an Accept-Language header value, remembered.
+func MatchHeader(h string) *Lang {
+	if h == "" {
+		return English
+	}
+	if l, ok := accepted.Load(h); ok {
+		return l.(*Lang)
+	}
+	l := Match(h)
+	if len(h) <= maxAcceptedLen && acceptedSize.Load() < maxAccepted {
+		if _, dup := accepted.LoadOrStore(h, l); !dup {
+			acceptedSize.Add(1)
+		}
+	}
+	return l
 }
 
 // Match picks the supported language closest to any of the tags given (a ?lang= value, an

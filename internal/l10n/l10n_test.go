@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -251,5 +252,21 @@ func TestPluralsAndDates(t *testing.T) {
 	}
 	if _, ok := File("../de.json"); ok {
 		t.Error("a path served a file")
+	}
+}
+
+// Accept-Language values are remembered up to a bound; past it they are still matched.
+func TestMatchHeaderIsBounded(t *testing.T) {
+	for i := range 2 * maxAccepted {
+		h := "de-DE;q=0.9, x-" + strconv.Itoa(i)
+		if got := MatchHeader(h); got.Tag != "de" {
+			t.Fatalf("%q: %s", h, got.Tag)
+		}
+	}
+	if n := acceptedSize.Load(); n > maxAccepted {
+		t.Errorf("%d values remembered, bound %d", n, maxAccepted)
+	}
+	if MatchHeader(strings.Repeat("fr,", 100)).Tag != "fr" || MatchHeader("").Tag != "en" {
+		t.Error("long or empty headers")
 	}
 }
