@@ -243,6 +243,9 @@ func TestSpeakerCardThemeAndZone(t *testing.T) {
 		"?time-zone=Europe/Berlin":           {`fill="#ffffff"`, "Wed, Oct 23, 19:00 CEST (Europe/Berlin)"},
 		"?theme=dark&time-zone=Asia/Kolkata": {`fill="#15151a"`, "Wed, Oct 23, 22:30 IST (Asia/Kolkata)"},
 		"?time-zone=America/Los_Angeles":     {"PDT (event time)"},
+		// In the language asked for, Accept-Language aside (an image is the same for all).
+		"?locale=de":                      {"P99 CONF 24 · 23.10.2024, 10:00 PDT (Veranstaltungszeit)<"},
+		"?locale=ja&time-zone=Asia/Tokyo": {"2024/10/24, 02:00 JST (Asia/Tokyo)<"},
 	} {
 		svg := card(query)
 		for _, s := range wants {

@@ -233,9 +233,10 @@ func (r *pageRoutes) card(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
-	o := pages.CardOptions{Dark: v.Theme == "dark", Zone: v.loc}
-	// A card has no locale, and "light" is its default: one kept copy per palette and zone.
-	b, err := r.keep(c, snap, "card\x00"+id+"\x00"+strconv.FormatBool(o.Dark)+"\x00"+v.Zone, func(buf io.Writer) error { return pages.Card(buf, snap, id, o) })
+	// An image is the same for every viewer: its language is ?locale= only, never
+	// Accept-Language. "light" is its default: one kept copy per palette, zone and language.
+	o := pages.CardOptions{Dark: v.Theme == "dark", Zone: v.loc, Lang: l10n.Match(v.Locale)}
+	b, err := r.keep(c, snap, "card\x00"+id+"\x00"+strconv.FormatBool(o.Dark)+"\x00"+v.Zone+"\x00"+o.Lang.Tag, func(buf io.Writer) error { return pages.Card(buf, snap, id, o) })
 	if b == nil && err == nil {
 		return // shed
 	}

@@ -271,3 +271,6 @@ func (l *Lang) DateFull(t time.Time) string {
 	}
 	return l.cldr.FmtDateFull(t)
 }
+
+// DateMedium is a date in the language's medium form ("Oct 23, 2024", "23.10.2024").
+func (l *Lang) DateMedium(t time.Time) string { return l.cldr.FmtDateMedium(t) }

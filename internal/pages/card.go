@@ -28,6 +28,7 @@ const cardFonts = `system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue
 type CardOptions struct {
 	Dark bool           // the dark palette; the default is light
 	Zone *time.Location // nil: the event's zone
+	Lang *l10n.Lang     // nil: English
 }
 
 // cardPalette holds a card's colours: background, border, text, muted text, the talk line.
@@ -48,7 +49,11 @@ func Card(w io.Writer, s *catalog.Snapshot, id string, o CardOptions) error {
 	if !ok {
 		return agenda.ErrNotFound
 	}
-	zone, whose := s.Zone, "event time"
+	l := o.Lang
+	if l == nil {
+		l = l10n.English
+	}
+	zone, whose := s.Zone, l.T("event time")
 	if o.Zone != nil && o.Zone.String() != s.Zone.String() {
 		zone, whose = o.Zone, strings.ReplaceAll(o.Zone.String(), "_", " ")
 	}
@@ -56,12 +61,16 @@ func Card(w io.Writer, s *catalog.Snapshot, id string, o CardOptions) error {
 	if o.Dark {
 		pal = darkCard
 	}
-	talk, when := "Session to be announced", dateRange(s.Event, l10n.English)
+	talk, when := l.T("Session to be announced."), dateRange(s.Event, l)
 	for _, se := range s.Event.Sessions {
 		if se.Status != agenda.StatusCancelled && slices.Contains(se.SpeakerIDs, sp.ID) {
 			talk = "“" + se.Title + "”"
 			if se.Scheduled() {
-				when = se.Start.In(zone).Format("Mon, Jan 2, 15:04 MST") + " (" + whose + ")"
+				when = se.Start.In(zone).Format("Mon, Jan 2, 15:04 MST")
+				if l != l10n.English {
+					when = l.DateMedium(se.Start.In(zone)) + ", " + se.Start.In(zone).Format("15:04 MST")
+				}
+				when += " (" + whose + ")"
 			}
 			break
 		}

@@ -129,6 +129,9 @@ func (r *Renderer) Speaker(w io.Writer, s *catalog.Snapshot, id string, l *l10n.
 	desc := strings.TrimSpace(sp.Title + ". " + sp.Bio)
 	page := r.subpage(s, newOpenGraph(s, l.T("{speaker} at {event}", "speaker", sp.Name, "event", s.Event.Name), desc, v.PageURL), "Speaker", v, l)
 	page["CardURL"] = v.PageURL + "/card.svg"
+	if l != l10n.English {
+		page["CardLocale"] = l.Tag // the card in the page's language
+	}
 	return r.exec(w, l, "speaker.html", page)
 }
 
