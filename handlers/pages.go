@@ -48,7 +48,7 @@ var (
 
 type pageRoutes struct {
 	gate   *limit.Gate // renders at once; nil for no bound
-	list   sync.Map // *l10n.Lang → *atomic.Pointer[indexPage]: one kept list per language
+	list   sync.Map    // *l10n.Lang → *atomic.Pointer[indexPage]: one kept list per language
 	agenda Agenda
 	pages  *pages.Renderer
 	css    *catalog.Body
