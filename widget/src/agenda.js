@@ -248,7 +248,9 @@ export class Agenda extends Base {
       tpl += ' repeat(' + (j - i) + ',' + (busy[i] ? '1.25em' : '.2em') + ')'
       i = j
     }
-    const rules = new Set(['.g{grid-template-rows:auto' + tpl + '}', '.c{grid-row:1/span ' + (rows + 1) + '}', '.u{grid-row:2/span ' + rows + '}'])
+    // Each column is a grid of its own on the same fixed rows (a header row of fixed height,
+    // then the time rows): columns lay out independently, far cheaper than one subgrid.
+    const rules = new Set(['.g,.c{grid-template-rows:2.4em' + tpl + '}', '.c{grid-row:1/span ' + (rows + 1) + '}', '.u{grid-row:2/span ' + rows + ';grid-template-rows:' + tpl + '}'])
     const place = (a, n) => {
       rules.add('.y' + a + '_' + n + '{grid-row:' + a + '/span ' + n + '}')
       return 'y' + a + '_' + n
@@ -272,7 +274,7 @@ export class Agenda extends Base {
     for (const k of order) {
       const name = k ? groups.get(k).name : t(this, groups === data.rooms ? 'No room' : 'Other')
       const ul = h('ul', { class: 'u', 'aria-label': name })
-      const col = h('section', { class: 'c col x' + this.cols.length }, h('h4', { class: 'ch', part: 'column', text: name }), ul)
+      const col = h('section', { class: 'c col x' + this.cols.length }, h('h4', { class: 'ch', part: 'column', title: name, text: name }), ul)
       this.cols.push(col)
       g.append(col)
       let last = -Infinity
@@ -306,7 +308,9 @@ export class Agenda extends Base {
     const place = this.cols ? this.cols.map((c, i) => c.hidden ? '' : '.x' + i + '{grid-column:' + (++n + 1) + '}').join('') : ''
     const now = Date.now()
     const row = this.cols ? Math.round((now - this.grid0) / MIN5) + 2 : 0
-    this.sheet.replaceSync(tracks + (this.cols ? this.gridRules + place + '.g{grid-template-columns:4.5em repeat(' + n + ',minmax(12em,1fr))}.nl{grid-row:' + row + '}' : ''))
+    const css = tracks + (this.cols ? this.gridRules + place + '.g{grid-template-columns:4.5em repeat(' + n + ',minmax(12em,1fr))}.nl{grid-row:' + row + '}' : '')
+    // A new sheet restyles the whole shadow tree: only when the placement changed.
+    if (css !== this.css) this.sheet.replaceSync((this.css = css))
     const off = !(this.cols && row >= 2 && row <= this.rows + 1 && dayKey(now, this.zone) === this.cur)
     if (this.now) for (const el of this.now) el.hidden = off
   }
@@ -347,12 +351,15 @@ export class Agenda extends Base {
     let shown = 0
     for (const { li, s } of this.items.values()) {
       const ok = this.match(s)
-      li.hidden = !ok
+      if (li.hidden === ok) li.hidden = !ok // unchanged items are not touched (no restyle)
       if (ok) shown++
     }
     for (const box of this.box.querySelectorAll('.slot')) box.hidden = !box.querySelector('li:not([hidden])')
     if (this.cols) {
-      for (const c of this.cols) c.hidden = !c.querySelector('li:not([hidden])')
+      for (const c of this.cols) {
+        const empty = !c.querySelector('li:not([hidden])')
+        if (c.hidden !== empty) c.hidden = empty
+      }
       this.layout()
     }
     const { track, room, text } = this.q
