@@ -349,19 +349,29 @@ export class Agenda extends Base {
   /** apply hides what the filters leave out on the shown day, and counts matches on every day. */
   apply() {
     let shown = 0
-    for (const { li, s } of this.items.values()) {
-      const ok = this.match(s)
-      if (li.hidden === ok) li.hidden = !ok // unchanged items are not touched (no restyle)
-      if (ok) shown++
+    const show = []
+    const boxes = new Set() // the slots or columns that keep a session
+    for (const it of this.items.values()) {
+      const ok = this.match(it.s)
+      if (ok) shown++, boxes.add(it.li.parentNode.parentNode)
+      // Unchanged items are not touched (no restyle); hiding is cheap, showing is not.
+      if (it.li.hidden === ok) ok ? show.push(it) : (it.li.hidden = true)
     }
-    for (const box of this.box.querySelectorAll('.slot')) box.hidden = !box.querySelector('li:not([hidden])')
-    if (this.cols) {
-      for (const c of this.cols) {
-        const empty = !c.querySelector('li:not([hidden])')
-        if (c.hidden !== empty) c.hidden = empty
-      }
-      this.layout()
+    // Showing 400 blocks at once is a long task: the earliest 100 now, the rest 100 a frame.
+    show.sort((a, b) => a.s.startMs - b.s.startMs)
+    const token = (this.showing = {})
+    const step = (from) => {
+      if (this.showing !== token) return
+      const to = Math.min(show.length, from + 100)
+      for (let i = from; i < to; i++) show[i].li.hidden = false
+      if (to < show.length) requestAnimationFrame(() => setTimeout(() => step(to)))
     }
+    step(0)
+    for (const box of [...this.box.querySelectorAll('.slot'), ...(this.cols || [])]) {
+      const empty = !boxes.has(box)
+      if (box.hidden !== empty) box.hidden = empty
+    }
+    if (this.cols) this.layout()
     const { track, room, text } = this.q
     if (this.tabs) for (const d of this.dayMap.values()) {
       d.tab.textContent = d.short + (track || room || text ? ' (' + d.list.filter((s) => this.match(s)).length.toLocaleString(this.loc) + ')' : '')
