@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/confcal/confcal/internal/catalog"
+	"github.com/confcal/confcal/internal/l10n"
 	"github.com/confcal/confcal/internal/synth"
 )
 
@@ -151,6 +152,13 @@ func TestLargeAgendaIsPagedByDay(t *testing.T) {
 	}
 	if checked != onTrack {
 		t.Errorf("%d feed events checked, want %d", checked, onTrack)
+	}
+
+	// In every language the pages stay within the bound (German and Arabic run longer).
+	for _, l := range l10n.All() {
+		for _, p := range []string{page, dayPages[4], page + "/speakers"} {
+			get(p + "?lang=" + l.Tag)
+		}
 	}
 
 	// Days that are not the event's, and malformed ones, are not pages.

@@ -213,7 +213,11 @@ func newSessionView(s *catalog.Snapshot, se agenda.Session, brief bool, l *l10n.
 	if se.Scheduled() {
 		start, end := se.Start.In(s.Zone), se.End.In(s.Zone)
 		v.StartISO = start.Format(time.RFC3339)
-		v.When = l.Day(start) + " · " + start.Format("15:04") + "–" + end.Format("15:04 MST")
+		times := start.Format("15:04") + "–" + end.Format("15:04 MST")
+		if l.Dir == "rtl" {
+			times = "\u2066" + times + "\u2069" // left to right, isolated: 08:30–09:00 stays in order
+		}
+		v.When = l.Day(start) + " · " + times
 	}
 	if t, ok := ev.Track(se.TrackID); ok {
 		v.Track = t.Name
