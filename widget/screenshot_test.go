@@ -74,59 +74,50 @@ func TestScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, scheme := range []string{"light", "dark"} {
-		for _, screen := range []string{"desktop", "phone"} {
-			tb := newTab(t)
-			colorScheme(tb, scheme)
-			if screen == "phone" {
-				phone(tb)
-			}
-			visitor(tb, "Europe/Berlin", "en_GB")
-			clockAt(tb, time.Date(2019, 8, 21, 11, 15, 0, 0, berlin))
-			tb.open(site.URL + "/agenda-only.html")
-			tb.wait("agenda", agendaRoot()+`?.querySelector("li.live")`)
-			if screen == "phone" {
-				value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector(".day").getBoundingClientRect().top + scrollY - 8)`)
-				shoot(tb, "agenda-phone-"+scheme)
-				// <confcal-now> on a sponsor's page, on the same clock.
-				tb.open(site.URL + "/now.html")
-				tb.wait("now", `document.querySelector("confcal-now").shadowRoot?.querySelector("li.live")`)
-				shoot(tb, "now-phone-"+scheme)
-				continue
-			}
-			shoot(tb, "agenda-grid-"+scheme)
-			value[any](tb, agendaRoot()+`.querySelector(".vw").click()`)
-			tb.wait("list", agendaRoot()+`.querySelector(".list li.live")`)
-			value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector("li.live").getBoundingClientRect().top + scrollY - 140)`)
-			shoot(tb, "agenda-list-"+scheme)
-			value[any](tb, agendaRoot()+`.querySelector("li.live h5 a").click()`)
-			tb.wait("details", agendaRoot()+`.querySelector("dialog[open]")`)
-			shoot(tb, "agenda-details-"+scheme)
-			value[any](tb, `localStorage.removeItem("confcal:view")`)
+	// agendaAt opens the camp agenda of a host page in a scheme and on a screen, on the
+	// first day's clock in a talk, scrolled to the day on a phone.
+	agendaAt := func(h *host, scheme, screen string) *tab {
+		tb := newTab(t)
+		colorScheme(tb, scheme)
+		if screen == "phone" {
+			phone(tb)
 		}
+		visitor(tb, "Europe/Berlin", "en_GB")
+		clockAt(tb, time.Date(2019, 8, 21, 11, 15, 0, 0, berlin))
+		tb.open(h.URL + "/agenda-only.html")
+		tb.wait("agenda", agendaRoot()+`?.querySelector("li.live")`)
+		if screen == "phone" {
+			value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector(".day").getBoundingClientRect().top + scrollY - 8)`)
+		}
+		return tb
 	}
-	// Right to left: the same agenda in Arabic, as a grid on a desktop and a list on a phone.
+	details := func(tb *tab, name string) {
+		value[any](tb, agendaRoot()+`.querySelector("li.live h5 a").click()`)
+		tb.wait("details", agendaRoot()+`.querySelector("dialog[open]")`)
+		shoot(tb, name)
+	}
+	// Right to left: the same agenda in Arabic.
 	rtl := newHost(t, svc.URL, strictCSP, map[string]string{"EVENT": "camp", "ATTRS": ` locale="ar"`})
 	for _, scheme := range []string{"light", "dark"} {
-		for _, screen := range []string{"desktop", "phone"} {
-			tb := newTab(t)
-			colorScheme(tb, scheme)
-			if screen == "phone" {
-				phone(tb)
-			}
-			visitor(tb, "Europe/Berlin", "en_GB")
-			clockAt(tb, time.Date(2019, 8, 21, 11, 15, 0, 0, berlin))
-			tb.open(rtl.URL + "/agenda-only.html")
-			tb.wait("agenda", agendaRoot()+`?.querySelector("li.live")`)
-			if screen == "phone" {
-				value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector(".day").getBoundingClientRect().top + scrollY - 8)`)
-				shoot(tb, "agenda-ar-phone-"+scheme)
-				continue
-			}
-			shoot(tb, "agenda-ar-grid-"+scheme)
-			value[any](tb, agendaRoot()+`.querySelector("li.live h5 a").click()`)
-			tb.wait("details", agendaRoot()+`.querySelector("dialog[open]")`)
-			shoot(tb, "agenda-ar-details-"+scheme)
-		}
+		tb := agendaAt(site, scheme, "phone")
+		shoot(tb, "agenda-phone-"+scheme)
+		// <confcal-now> on a sponsor's page, on the same clock.
+		tb.open(site.URL + "/now.html")
+		tb.wait("now", `document.querySelector("confcal-now").shadowRoot?.querySelector("li.live")`)
+		shoot(tb, "now-phone-"+scheme)
+
+		tb = agendaAt(site, scheme, "desktop")
+		shoot(tb, "agenda-grid-"+scheme)
+		value[any](tb, agendaRoot()+`.querySelector(".vw").click()`)
+		tb.wait("list", agendaRoot()+`.querySelector(".list li.live")`)
+		value[any](tb, `window.scrollTo(0, `+agendaRoot()+`.querySelector("li.live").getBoundingClientRect().top + scrollY - 140)`)
+		shoot(tb, "agenda-list-"+scheme)
+		details(tb, "agenda-details-"+scheme)
+		value[any](tb, `localStorage.removeItem("confcal:view")`)
+
+		shoot(agendaAt(rtl, scheme, "phone"), "agenda-ar-phone-"+scheme)
+		tb = agendaAt(rtl, scheme, "desktop")
+		shoot(tb, "agenda-ar-grid-"+scheme)
+		details(tb, "agenda-ar-details-"+scheme)
 	}
 }
