@@ -113,11 +113,13 @@ func TestPersonalFeedFrontConcurrent(t *testing.T) {
 			for i := range 50 {
 				req := httptest.NewRequest("GET", path, nil)
 				req.Header.Set("User-Agent", "agent-"+strconv.Itoa(g)+"-"+strconv.Itoa(i%5))
+				sent := req.Header.Clone()
 				w := httptest.NewRecorder()
 				e.h.ServeHTTP(w, req)
 				if w.Code != http.StatusOK {
 					t.Errorf("status %d", w.Code)
 				}
+				checkContract(t, "GET", path, "", sent, w)
 				ids <- w.Header().Get("X-Request-Id")
 			}
 		})

@@ -166,8 +166,10 @@ func (e *env) doRaw(method, path, body string, header ...string) *httptest.Respo
 		}
 		req.Header.Set(header[i], header[i+1])
 	}
+	sent := req.Header.Clone()
 	w := httptest.NewRecorder()
 	e.h.ServeHTTP(w, req)
+	checkContract(e.t, method, path, body, sent, w)
 	return w
 }
 

@@ -37,6 +37,10 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	apiDocs, err := newDocRoutes(time.Now())
+	if err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.RedirectTrailingSlash = false
@@ -92,9 +96,12 @@ func New(d Deps) (http.Handler, error) {
 	read(r, "/oembed", oembed.serve)
 	read(r, personalRoute, feeds.personal)
 	read(r, "/healthz", health.healthz)
+	read(r, "/api/docs", apiDocs.docs)
 	read(r, "/readyz", health.readyz)
 
 	api := r.Group("/api/v1")
+	read(api, "/openapi.json", apiDocs.openapiJSON)
+	read(api, "/openapi.yaml", apiDocs.openapiYAML)
 	read(api, "/events", events.list)
 	read(api, "/events/:event", events.event)
 	read(api, "/events/:event/sessions/:id", events.session)
@@ -165,4 +172,18 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.frame.end(start, r, personalRoute, status, size, id)
 	}()
 	status, size = f.feeds.personalFeed(w, r, file)
+}
+
+// Routes lists the method and path pattern (Gin's, ":name" for a parameter) of every route
+// that h, made by New, serves.
+func Routes(h http.Handler) [][2]string {
+	f, ok := h.(*front)
+	if !ok {
+		return nil
+	}
+	var out [][2]string
+	for _, r := range f.engine.Routes() {
+		out = append(out, [2]string{r.Method, r.Path})
+	}
+	return out
 }

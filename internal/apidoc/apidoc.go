@@ -1,0 +1,153 @@
+// Package apidoc builds the OpenAPI document of the HTTP interface from its one source,
+// docs/openapi.yaml, with the agenda's shapes taken from docs/agenda.schema.json, and
+// renders it as a page for people.
+package apidoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/confcal/confcal/docs"
+)
+
+// Doc is the OpenAPI document, built once.
+type Doc struct {
+	JSON []byte         // application/json
+	YAML []byte         // application/yaml
+	Tree map[string]any // the decoded JSON
+}
+
+// The agenda's arrays whose items become named schemas.
+var agendaItems = []struct{ prop, name string }{
+	{"tracks", "Track"}, {"rooms", "Room"}, {"speakers", "Speaker"}, {"sessions", "Session"},
+}
+
+// Load builds the document from the embedded sources.
+func Load() (*Doc, error) {
+	return build(docs.OpenAPI, docs.AgendaSchema)
+}
+
+func build(src, agendaSchema []byte) (*Doc, error) {
+	js, err := yaml.YAMLToJSON(src)
+	if err != nil {
+		return nil, fmt.Errorf("openapi.yaml: %w", err)
+	}
+	var tree map[string]any
+	if err := json.Unmarshal(js, &tree); err != nil {
+		return nil, fmt.Errorf("openapi.yaml: %w", err)
+	}
+	schemas, err := dig(tree, "components", "schemas")
+	if err != nil {
+		return nil, err
+	}
+	var ag map[string]any
+	if err := json.Unmarshal(agendaSchema, &ag); err != nil {
+		return nil, fmt.Errorf("agenda.schema.json: %w", err)
+	}
+	// The document is a schema resource of its own: its dialect is the document's, and an
+	// $id inside components would move the base of every reference under it.
+	delete(ag, "$schema")
+	delete(ag, "$id")
+	props, err := dig(ag, "properties")
+	if err != nil {
+		return nil, fmt.Errorf("agenda.schema.json: %w", err)
+	}
+	for _, it := range agendaItems {
+		arr, err := dig(props, it.prop)
+		if err != nil {
+			return nil, fmt.Errorf("agenda.schema.json: %w", err)
+		}
+		item, ok := arr["items"].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("agenda.schema.json: properties.%s has no items object", it.prop)
+		}
+		schemas[it.name] = item
+		arr["items"] = map[string]any{"$ref": "#/components/schemas/" + it.name}
+	}
+	schemas["Agenda"] = ag
+	// The speaker API answers a speaker with the ids of their sessions.
+	sp := deepCopy(schemas["Speaker"]).(map[string]any)
+	spProps, err := dig(sp, "properties")
+	if err != nil {
+		return nil, fmt.Errorf("agenda.schema.json: speaker: %w", err)
+	}
+	spProps["sessionIds"] = map[string]any{"type": "array", "items": map[string]any{"type": "string"},
+		"description": "The ids of the speaker's sessions, in agenda order."}
+	req, _ := sp["required"].([]any)
+	sp["required"] = append(slices.Clone(req), "sessionIds")
+	schemas["SpeakerWithSessions"] = sp
+
+	out, err := json.Marshal(tree)
+	if err != nil {
+		return nil, err
+	}
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, out, "", "  "); err != nil {
+		return nil, err
+	}
+	y, err := yaml.JSONToYAML(out)
+	if err != nil {
+		return nil, err
+	}
+	return &Doc{JSON: indented.Bytes(), YAML: y, Tree: tree}, nil
+}
+
+// dig returns the object at path in v.
+func dig(v map[string]any, path ...string) (map[string]any, error) {
+	for i, k := range path {
+		next, ok := v[k].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("no object at %v", path[:i+1])
+		}
+		v = next
+	}
+	return v, nil
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = deepCopy(e)
+		}
+		return s
+	default:
+		return v
+	}
+}
+
+// Operation is one method of one path, as the routes and the page list them.
+type Operation struct {
+	Method, Path string
+	Op           map[string]any
+}
+
+// methods are the operation keys of a path item, in the order the page shows them.
+var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// Operations lists every operation, by path then method.
+func (d *Doc) Operations() []Operation {
+	paths, _ := d.Tree["paths"].(map[string]any)
+	var out []Operation
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
+		item, _ := paths[p].(map[string]any)
+		for _, m := range methods {
+			if op, ok := item[m].(map[string]any); ok {
+				out = append(out, Operation{Method: m, Path: p, Op: op})
+			}
+		}
+	}
+	return out
+}
