@@ -28,7 +28,8 @@ import (
 var contract struct {
 	once sync.Once
 	mu   sync.Mutex // the validator's caches are not documented as safe for concurrent use
-	v    validator.Validator
+	v    validator.Validator // answers
+	req  validator.Validator // requests, strictly
 	err  error
 }
 
@@ -51,6 +52,7 @@ func contractValidator(t testing.TB) validator.Validator {
 			return
 		}
 		contract.v = validator.NewValidatorFromV3Model(&model.Model, config.WithPathTree(bySuffix(&model.Model)))
+		contract.req = validator.NewValidatorFromV3Model(&model.Model, strictness(&model.Model)...)
 	})
 	if contract.err != nil {
 		t.Fatalf("the OpenAPI document: %v", contract.err)
@@ -106,7 +108,7 @@ func checkContract(t testing.TB, method, target, body string, header http.Header
 		report(t, "response", method, target, res.StatusCode, data, errs)
 	}
 	if res.StatusCode < 400 {
-		if ok, errs := v.ValidateHttpRequestSync(newReq()); !ok {
+		if ok, errs := contract.req.ValidateHttpRequestSync(newReq()); !ok {
 			report(t, "request", method, target, res.StatusCode, data, errs)
 		}
 	}
@@ -136,6 +138,17 @@ func (l suffixLookup) Lookup(p string) (*v3.PathItem, string, bool) {
 		}
 	}
 	return l.other.Lookup(p)
+}
+
+// strictness is how the tests validate: strictly (undeclared query parameters, request
+// headers and body properties fail too), with the ".ics" paths looked up as the router
+// does, and without requiring each response to list the headers that the document's
+// conventions put on every response of a kind (security headers, CORS, request ids).
+func strictness(doc *v3.Document) []config.Option {
+	return []config.Option{config.WithPathTree(bySuffix(doc)), config.WithStrictMode(),
+		config.WithStrictIgnoredHeadersExtra("X-Content-Type-Options", "Cross-Origin-Resource-Policy", "Referrer-Policy",
+			"Content-Security-Policy", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "X-Request-Id",
+			"Vary", "Content-Disposition", "User-Agent", "RemoteAddr")}
 }
 
 func routeMissing(errs []*verrors.ValidationError) bool {
@@ -266,5 +279,33 @@ func TestEveryRouteIsInTheDocument(t *testing.T) {
 		if op.Method == "get" && !tokened && !routed["HEAD "+shape(op.Path)] {
 			t.Errorf("GET %s has no HEAD, though the document says every GET without a token answers it", op.Path)
 		}
+	}
+}
+
+// TestContractRefusesUndeclaredParameters: requests are checked strictly, so a test that
+// sends a query parameter or header the document does not name fails.
+func TestContractRefusesUndeclaredParameters(t *testing.T) {
+	contractValidator(t)
+	for _, c := range []struct{ path, header string }{
+		{"/api/v1/events?bogus=1", ""},
+		{"/events/p99conf-24/calendar.ics?trak=kernel", ""},
+		{"/api/v1/events", "X-Undeclared"},
+	} {
+		r := httptest.NewRequest("GET", c.path, nil)
+		if c.header != "" {
+			r.Header.Set(c.header, "1")
+		}
+		contract.mu.Lock()
+		ok, _ := contract.req.ValidateHttpRequestSync(r)
+		contract.mu.Unlock()
+		if ok {
+			t.Errorf("GET %s %s passed", c.path, c.header)
+		}
+	}
+	r := httptest.NewRequest("GET", "/events/p99conf-24/calendar.ics?track=kernel&day=2024-10-23", nil)
+	contract.mu.Lock()
+	defer contract.mu.Unlock()
+	if ok, errs := contract.req.ValidateHttpRequestSync(r); !ok {
+		t.Errorf("a documented request failed: %v", errs)
 	}
 }
