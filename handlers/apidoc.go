@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,31 +13,52 @@ import (
 
 var yamlType = []string{"application/yaml; charset=utf-8"}
 
-// docRoutes serve the OpenAPI document and its page, each rendered once at start.
+// docRoutes serve the OpenAPI document and its page, each built on first request (the
+// document takes tens of milliseconds to build, which no start-up should wait for) and
+// kept for the process.
 type docRoutes struct {
-	json, yaml, page *catalog.Body
+	json, yaml, page func() (*catalog.Body, error)
+	log              *slog.Logger
 }
 
-func newDocRoutes(start time.Time) (*docRoutes, error) {
-	doc, err := apidoc.Load()
-	if err != nil {
-		return nil, err
+func newDocRoutes(start time.Time, log *slog.Logger) *docRoutes {
+	body := func(make func(*apidoc.Doc) ([]byte, error)) func() (*catalog.Body, error) {
+		return sync.OnceValues(func() (*catalog.Body, error) {
+			d, err := apidoc.Shared()
+			if err != nil {
+				return nil, err
+			}
+			data, err := make(d)
+			if err != nil {
+				return nil, err
+			}
+			return catalog.NewBody(data, start), nil
+		})
 	}
-	page, err := doc.Page("/assets/agenda.css")
-	if err != nil {
-		return nil, err
+	return &docRoutes{
+		json: body(func(d *apidoc.Doc) ([]byte, error) { return d.JSON, nil }),
+		yaml: body((*apidoc.Doc).YAML),
+		page: body(func(d *apidoc.Doc) ([]byte, error) { return d.Page("/assets/agenda.css") }),
+		log:  log,
 	}
-	return &docRoutes{json: catalog.NewBody(doc.JSON, start), yaml: catalog.NewBody(doc.YAML, start),
-		page: catalog.NewBody(page, start)}, nil
 }
 
-func (r *docRoutes) openapiJSON(c *gin.Context) { writeBody(c, r.json, jsonType, cacheAsset) }
+func (r *docRoutes) serve(c *gin.Context, get func() (*catalog.Body, error), contentType []string) {
+	b, err := get()
+	if err != nil {
+		fail(c, r.log, err)
+		return
+	}
+	writeBody(c, b, contentType, cacheAsset)
+}
 
-func (r *docRoutes) openapiYAML(c *gin.Context) { writeBody(c, r.yaml, yamlType, cacheAsset) }
+func (r *docRoutes) openapiJSON(c *gin.Context) { r.serve(c, r.json, jsonType) }
+
+func (r *docRoutes) openapiYAML(c *gin.Context) { r.serve(c, r.yaml, yamlType) }
 
 func (r *docRoutes) docs(c *gin.Context) {
 	h := c.Writer.Header()
 	h["Content-Security-Policy"] = pageCSPHeader
 	h["Referrer-Policy"] = referrerPolicy
-	writeBody(c, r.page, htmlType, cacheAsset)
+	r.serve(c, r.page, htmlType)
 }

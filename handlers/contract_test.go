@@ -27,7 +27,7 @@ import (
 // validated against it, with libopenapi-validator.
 var contract struct {
 	once sync.Once
-	mu   sync.Mutex // the validator's caches are not documented as safe for concurrent use
+	mu   sync.Mutex          // the validator's caches are not documented as safe for concurrent use
 	v    validator.Validator // answers
 	req  validator.Validator // requests, strictly
 	err  error

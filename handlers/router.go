@@ -37,10 +37,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	apiDocs, err := newDocRoutes(time.Now())
-	if err != nil {
-		return nil, err
-	}
+	apiDocs := newDocRoutes(time.Now(), d.Log)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.RedirectTrailingSlash = false

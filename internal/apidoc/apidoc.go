@@ -9,18 +9,26 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 
 	"github.com/confcal/confcal/docs"
 )
 
-// Doc is the OpenAPI document, built once.
+// Doc is the OpenAPI document.
 type Doc struct {
 	JSON []byte         // application/json
-	YAML []byte         // application/yaml
 	Tree map[string]any // the decoded JSON
+
+	yaml func() ([]byte, error)
 }
+
+// YAML is the document as YAML, written on first use (it costs more than the rest).
+func (d *Doc) YAML() ([]byte, error) { return d.yaml() }
+
+// Shared is the document built once per process, for serving: callers must not change it.
+var Shared = sync.OnceValues(Load)
 
 // The agenda's arrays whose items become named schemas.
 var agendaItems = []struct{ prop, name string }{
@@ -90,11 +98,7 @@ func build(src, agendaSchema []byte) (*Doc, error) {
 	if err := json.Indent(&indented, out, "", "  "); err != nil {
 		return nil, err
 	}
-	y, err := yaml.JSONToYAML(out)
-	if err != nil {
-		return nil, err
-	}
-	return &Doc{JSON: indented.Bytes(), YAML: y, Tree: tree}, nil
+	return &Doc{JSON: indented.Bytes(), Tree: tree, yaml: sync.OnceValues(func() ([]byte, error) { return yaml.JSONToYAML(out) })}, nil
 }
 
 // dig returns the object at path in v.

@@ -23,7 +23,11 @@ func TestDocumentIsValidOpenAPI31(t *testing.T) {
 	if v := d.Tree["openapi"]; v != "3.1.0" {
 		t.Fatalf("openapi = %v, want 3.1.0", v)
 	}
-	for name, src := range map[string][]byte{"json": d.JSON, "yaml": d.YAML} {
+	y, err := d.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range map[string][]byte{"json": d.JSON, "yaml": y} {
 		for _, p := range problems(src) {
 			t.Errorf("%s: %s", name, p)
 		}
@@ -95,7 +99,11 @@ func TestYAMLAndJSONAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := build(d.YAML, []byte(`{"properties":{"tracks":{"items":{}},"rooms":{"items":{}},"speakers":{"items":{"properties":{}}},"sessions":{"items":{}}}}`))
+	y, err := d.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := build(y, []byte(`{"properties":{"tracks":{"items":{}},"rooms":{"items":{}},"speakers":{"items":{"properties":{}}},"sessions":{"items":{}}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
