@@ -7,6 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -66,8 +70,17 @@ func contractValidator(t testing.TB) validator.Validator {
 // document does not have may only have been answered 404 or 405 in the error shape.
 func checkContract(t testing.TB, method, target, body string, header http.Header, w *httptest.ResponseRecorder) {
 	t.Helper()
+	checkExchange(t, method, target, body, header, w.Result(), w.Body.Bytes())
+}
+
+// checkExchange is checkContract for any answer: res with its body already read as data.
+func checkExchange(t testing.TB, method, target, body string, header http.Header, res *http.Response, data []byte) {
+	t.Helper()
 	if method == http.MethodHead || method == http.MethodOptions {
 		return // HEAD is GET without a body (the document says so); OPTIONS is CORS preflight
+	}
+	if u, err := url.Parse(target); err == nil && u.IsAbs() {
+		target = u.RequestURI()
 	}
 	newReq := func() *http.Request {
 		r := httptest.NewRequest(method, target, strings.NewReader(body))
@@ -78,8 +91,7 @@ func checkContract(t testing.TB, method, target, body string, header http.Header
 		}
 		return r
 	}
-	res := w.Result()
-	data := w.Body.Bytes()
+	res.Header = res.Header.Clone()
 	if res.Header.Get("Content-Encoding") == "gzip" {
 		zr, err := gzip.NewReader(bytes.NewReader(data))
 		if err != nil {
@@ -307,5 +319,52 @@ func TestContractRefusesUndeclaredParameters(t *testing.T) {
 	defer contract.mu.Unlock()
 	if ok, errs := contract.req.ValidateHttpRequestSync(r); !ok {
 		t.Errorf("a documented request failed: %v", errs)
+	}
+}
+
+// TestErrorCodesAreDocumented: every error code the handlers can write is in the Error
+// schema's enum, and every code there is written somewhere, so a new code cannot ship
+// undocumented even when no test provokes it.
+func TestErrorCodesAreDocumented(t *testing.T) {
+	d, err := apidoc.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := d.Tree["components"].(map[string]any)["schemas"].(map[string]any)["Error"].(map[string]any)["properties"].(map[string]any)["error"].(map[string]any)["properties"].(map[string]any)["code"].(map[string]any)
+	documented := map[string]bool{}
+	for _, c := range code["enum"].([]any) {
+		documented[c.(string)] = true
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Codes are written as apiError{status, "code", …} or assigned to body.Code in writeError.
+	written := regexp.MustCompile(`(?:&apiError\{http\.Status\w+, |body\.Code, body\.Message = [\w.]+, |body := errorJSON\{Code: )"([a-z_]+)"`)
+	used := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range written.FindAllStringSubmatch(string(src), -1) {
+			used[m[1]] = true
+		}
+	}
+	if len(used) < 10 {
+		t.Fatalf("found only %d codes in the handlers' source: %v", len(used), used)
+	}
+	for c := range used {
+		if !documented[c] {
+			t.Errorf("error code %q is written by the handlers but not in the Error schema", c)
+		}
+	}
+	for c := range documented {
+		if !used[c] {
+			t.Errorf("error code %q is in the Error schema but no handler writes it", c)
+		}
 	}
 }
