@@ -90,7 +90,7 @@ func build(src, agendaSchema []byte) (*Doc, error) {
 	sp["required"] = append(slices.Clone(req), "sessionIds")
 	schemas["SpeakerWithSessions"] = sp
 
-	out, err := json.Marshal(tree)
+	out, err := marshalOrdered(tree)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,48 @@ func build(src, agendaSchema []byte) (*Doc, error) {
 	if err := json.Indent(&indented, out, "", "  "); err != nil {
 		return nil, err
 	}
-	return &Doc{JSON: indented.Bytes(), Tree: tree, yaml: sync.OnceValues(func() ([]byte, error) { return yaml.JSONToYAML(out) })}, nil
+	return &Doc{JSON: indented.Bytes(), Tree: tree, yaml: sync.OnceValues(func() ([]byte, error) { return toYAML(out) })}, nil
+}
+
+// toYAML writes the JSON document as YAML, in the same order, descriptions as blocks.
+func toYAML(js []byte) ([]byte, error) {
+	var v any
+	if err := yaml.UnmarshalWithOptions(js, &v, yaml.UseOrderedMap()); err != nil {
+		return nil, err
+	}
+	return yaml.MarshalWithOptions(v, yaml.UseLiteralStyleIfMultiline(true), yaml.IndentSequence(true))
+}
+
+// topLevel is the order of the document's sections, as the specification lists them; keys
+// inside them are sorted.
+var topLevel = []string{"openapi", "info", "jsonSchemaDialect", "servers", "tags", "paths", "webhooks", "components", "security", "externalDocs"}
+
+// marshalOrdered writes tree as JSON with its sections in the specification's order, so
+// that a reader of the JSON or the YAML meets the version and info first.
+func marshalOrdered(tree map[string]any) ([]byte, error) {
+	keys := slices.DeleteFunc(slices.Clone(topLevel), func(k string) bool { _, ok := tree[k]; return !ok })
+	for _, k := range slices.Sorted(maps.Keys(tree)) {
+		if !slices.Contains(topLevel, k) {
+			keys = append(keys, k)
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		kj, _ := json.Marshal(k)
+		vj, err := json.Marshal(tree[k])
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(kj)
+		buf.WriteByte(':')
+		buf.Write(vj)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 // dig returns the object at path in v.
