@@ -30,6 +30,9 @@ type Config struct {
 	Refresh   time.Duration
 	// MaxDocument bounds an agenda document (import, check, admin API, sync), in bytes.
 	MaxDocument int64
+	// GCHeadroom is how far the heap may grow between collections while it is small, in
+	// bytes (serve; gcpace); 0 for Go's own GOGC pacing.
+	GCHeadroom int64
 	// AdminToken turns the organizer API on: from CONFCAL_ADMIN_TOKEN, or read from the file
 	// named by --admin-token-file / CONFCAL_ADMIN_TOKEN_FILE. Never a flag: flags show in ps.
 	AdminToken     string
@@ -46,6 +49,10 @@ type Config struct {
 	TrustedProxies string
 	trusted        []netip.Prefix
 }
+
+// defaultGCHeadroom lets a small heap grow by 32 MiB between collections: on the load run
+// more saved nothing measurable (docs/performance.md).
+const defaultGCHeadroom = 32 << 20
 
 // minAdminToken is the shortest admin token accepted.
 const minAdminToken = 16
@@ -81,6 +88,11 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 		maxDoc = -1 // reported by Validate
 	}
 	fs.Int64Var(&c.MaxDocument, "max-document", maxDoc, "largest agenda document accepted, in bytes")
+	headroom, err := strconv.ParseInt(env("GC_HEADROOM", strconv.Itoa(defaultGCHeadroom)), 10, 64)
+	if err != nil {
+		headroom = -1 // reported by Validate
+	}
+	fs.Int64Var(&c.GCHeadroom, "gc-headroom", headroom, "bytes the heap may grow by between garbage collections while the live heap is smaller (serve; 0: GOGC alone)")
 	c.AdminToken = getenv("CONFCAL_ADMIN_TOKEN")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (postgres://…) for several instances; default: SQLite in --data-dir")
 	host, _ := os.Hostname()
@@ -123,6 +135,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxDocument <= 0 {
 		errs = append(errs, errors.New("max-document: want a positive number of bytes"))
+	}
+	if c.GCHeadroom < 0 {
+		errs = append(errs, errors.New("gc-headroom: want a number of bytes, or 0 for GOGC alone"))
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("database-url: want postgres://user@host:5432/db (or leave it empty for SQLite)"))

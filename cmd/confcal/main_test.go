@@ -129,11 +129,11 @@ func TestImport(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	_, _, err := runCmd(t, map[string]string{"CONFCAL_BASE_URL": "ftp://x", "CONFCAL_LOG_FORMAT": "xml"}, "serve", "--addr", "nonsense")
+	_, _, err := runCmd(t, map[string]string{"CONFCAL_BASE_URL": "ftp://x", "CONFCAL_LOG_FORMAT": "xml", "CONFCAL_GC_HEADROOM": "-5"}, "serve", "--addr", "nonsense")
 	if err == nil {
 		t.Fatal("serve with bad settings started")
 	}
-	for _, want := range []string{"addr", "base-url", "log-format"} {
+	for _, want := range []string{"addr", "base-url", "log-format", "gc-headroom"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}

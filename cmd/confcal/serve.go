@@ -18,6 +18,7 @@ import (
 	"github.com/confcal/confcal/internal/bundled"
 	"github.com/confcal/confcal/internal/catalog"
 	"github.com/confcal/confcal/internal/coherence"
+	"github.com/confcal/confcal/internal/gcpace"
 	"github.com/confcal/confcal/internal/health"
 	"github.com/confcal/confcal/internal/importer"
 	"github.com/confcal/confcal/internal/limit"
@@ -51,6 +52,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := errors.Join(cfg.Validate(), syncErr); err != nil {
 		return usageError{err}
 	}
+	defer gcpace.Start(cfg.GCHeadroom)()
 	logOut := logbuf.New(stderr, 200*time.Millisecond)
 	defer logOut.Close()
 	log := cfg.Logger(logOut)
