@@ -112,10 +112,19 @@ func appendMillis(b []byte, us int64) []byte {
 	return append(append(b, '.'), digits[:n]...)
 }
 
+// quoted are the bytes that make appendText quote a value: space and controls, '=', '"'
+// and all of UTF-8's multi-byte forms. One load per byte: paths are most of a line.
+var quoted = func() (q [256]bool) {
+	for c := range 256 {
+		q[c] = c <= ' ' || c == '=' || c == '"' || c >= utf8.RuneSelf
+	}
+	return q
+}()
+
 // appendText writes s bare when it is a plain token, else quoted, as slog's text handler does.
 func appendText(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c == '=' || c == '"' || c >= utf8.RuneSelf {
+		if quoted[s[i]] {
 			return strconv.AppendQuote(b, s)
 		}
 	}

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"math"
+	"net"
 	"net/http"
 	"net/netip"
 	"runtime"
@@ -85,7 +87,22 @@ func newLimiters(l Limits) *limiters {
 
 // client is the address a request counts against.
 func (l *limiters) client(r *http.Request) netip.Addr {
+	if peer, ok := r.Context().Value(peerKey{}).(netip.Addr); ok {
+		return limit.ClientOf(peer, r.Header["X-Forwarded-For"], l.trusted)
+	}
 	return limit.Client(r.RemoteAddr, r.Header["X-Forwarded-For"], l.trusted)
+}
+
+type peerKey struct{}
+
+// ConnContext is the http.Server's ConnContext for this handler: it reads the peer's
+// address once per connection, where the access log and the limits would parse
+// RemoteAddr on every request of it.
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
+	if peer, ok := limit.PeerAddr(c); ok {
+		return context.WithValue(ctx, peerKey{}, peer)
+	}
+	return ctx
 }
 
 // rate stops a request past a client's bucket with 429; what names the limit.

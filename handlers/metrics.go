@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,9 +21,12 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 	fetches  *prometheus.CounterVec
 
+	// observers is read on every request without a lock: a map that is replaced, never
+	// changed, when a route, method and code is seen for the first time (a few hundred at
+	// most: routes are patterns, methods one of httpMethods, codes the ones handlers write).
+	observers atomic.Pointer[map[routeKey]*observers]
+
 	mu       sync.RWMutex
-	counters map[routeKey]prometheus.Counter
-	timers   map[routeKey]prometheus.Observer
 	feeds    map[fetchKey]prometheus.Counter
 	families map[string]string // User-Agent to client family, for the first maxAgents agents seen
 }
@@ -35,6 +40,22 @@ const maxAgents = 512
 type routeKey struct {
 	route, method string
 	code          int
+}
+
+type observers struct {
+	count prometheus.Counter
+	time  prometheus.Observer
+}
+
+// methodLabel is the method as a label: the methods HTTP defines, else "other". Clients
+// choose the method, and each distinct one would otherwise be a series and a memo entry.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+		http.MethodOptions, http.MethodPatch, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // Latency buckets from 50 µs: a cached feed is served in tens of microseconds, and the
@@ -53,11 +74,10 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "confcal_feed_fetches_total",
 			Help: "iCalendar feed fetches by feed kind (personal, event, track, session) and calendar client family (from the User-Agent)."},
 			[]string{"kind", "client"}),
-		counters: map[routeKey]prometheus.Counter{},
-		timers:   map[routeKey]prometheus.Observer{},
 		feeds:    map[fetchKey]prometheus.Counter{},
 		families: map[string]string{},
 	}
+	m.observers.Store(&map[routeKey]*observers{})
 	reg.MustRegister(m.requests, m.duration, m.fetches)
 	return m
 }
@@ -82,8 +102,8 @@ func (m *Metrics) Handler() http.Handler {
 // megabytes.
 const maxAgentLen = 128
 
-// observe counts a finished request. Label lookups are cached per route, method and code:
-// this runs on every request, the feed path included.
+// observe counts a finished request. Label lookups are remembered per route, method and
+// code, and read without a lock: this runs on every request, the feed path included.
 func (m *Metrics) observe(route, method string, code int, took time.Duration) {
 	if m == nil {
 		return
@@ -91,19 +111,29 @@ func (m *Metrics) observe(route, method string, code int, took time.Duration) {
 	if route == "" {
 		route = "unmatched"
 	}
-	k := routeKey{route, method, code}
-	m.mu.RLock()
-	c, t := m.counters[k], m.timers[routeKey{route, method, 0}]
-	m.mu.RUnlock()
-	if c == nil || t == nil {
-		m.mu.Lock()
-		c = m.requests.WithLabelValues(route, method, strconv.Itoa(code))
-		t = m.duration.WithLabelValues(route, method)
-		m.counters[k], m.timers[routeKey{route, method, 0}] = c, t
-		m.mu.Unlock()
+	k := routeKey{route, methodLabel(method), code}
+	o := (*m.observers.Load())[k]
+	if o == nil {
+		o = m.addObservers(k)
 	}
-	c.Inc()
-	t.Observe(took.Seconds())
+	o.count.Inc()
+	o.time.Observe(took.Seconds())
+}
+
+// addObservers looks up the metrics of k and publishes a copy of the memo that holds them.
+func (m *Metrics) addObservers(k routeKey) *observers {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := *m.observers.Load()
+	if o := old[k]; o != nil {
+		return o // another request added it first
+	}
+	o := &observers{m.requests.WithLabelValues(k.route, k.method, strconv.Itoa(k.code)), m.duration.WithLabelValues(k.route, k.method)}
+	next := make(map[routeKey]*observers, len(old)+1)
+	maps.Copy(next, old)
+	next[k] = o
+	m.observers.Store(&next)
+	return o
 }
 
 // fetched counts a feed fetch by the client family. Like observe, it remembers what it

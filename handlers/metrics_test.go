@@ -47,6 +47,10 @@ func TestMetrics(t *testing.T) {
 	}
 	want(t, e.do("GET", "/events/p99conf-24/calendar.ics", "", "User-Agent", "Microsoft Office/16.0"), http.StatusOK)
 	want(t, e.do("GET", "/nope/"+token, ""), http.StatusNotFound)
+	// Methods are the client's to choose: ones HTTP does not define share one label.
+	for i := range 20 {
+		want(t, e.do("FROB"+strconv.Itoa(i), "/events/p99conf-24", ""), http.StatusMethodNotAllowed)
+	}
 	// The service's port does not serve the metrics; their own listener does.
 	want(t, e.do("GET", "/metrics", ""), http.StatusNotFound)
 	w := httptest.NewRecorder()
@@ -56,10 +60,14 @@ func TestMetrics(t *testing.T) {
 	if strings.Contains(text, token) {
 		t.Error("a feed token is in the metrics")
 	}
+	if strings.Contains(text, "FROB") {
+		t.Error("a method the client made up is a label")
+	}
 	for _, s := range []string{
 		`confcal_http_requests_total{code="200",method="GET",route="/feeds/:file"} 3`,
 		`confcal_http_requests_total{code="404",method="GET",route="unmatched"} 2`,
 		`confcal_http_requests_total{code="201",method="POST",route="/api/v1/events/:event/schedules"} 1`,
+		`confcal_http_requests_total{code="405",method="other",route="unmatched"} 20`,
 		`confcal_http_request_duration_seconds_count{method="GET",route="/feeds/:file"} 3`,
 		`confcal_feed_fetches_total{client="google",kind="personal"} 2`,
 		`confcal_feed_fetches_total{client="apple",kind="personal"} 1`,

@@ -127,3 +127,13 @@ func TestLargePageKeptPacked(t *testing.T) {
 		t.Errorf("HEAD: %d bytes, Content-Length %s", h.Body.Len(), h.Header().Get("Content-Length"))
 	}
 }
+
+// BenchmarkBundledPage serves the bundled event's hosted page, gzip, as a browser on the
+// same host asks for it: the row of the load run that stood furthest from a bare server.
+func BenchmarkBundledPage(b *testing.B) {
+	e := newEnv(b)
+	req := httptest.NewRequest("GET", "/events/p99conf-24", nil)
+	req.RemoteAddr = "127.0.0.1:40312"
+	req.Header.Set("Accept-Encoding", "gzip")
+	serveLoop(b, e.h, req)
+}

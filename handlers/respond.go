@@ -17,6 +17,7 @@ var (
 	varyEncoding = []string{"Accept-Encoding"}
 	// Pages are written in the language Accept-Language asks for, unless ?lang= chose.
 	varyLanguage = []string{"Accept-Encoding, Accept-Language"}
+	gzipEncoding = []string{"gzip"}
 )
 
 // writeBody sends a pre-rendered body with its validators: strong ETag, Last-Modified,
@@ -47,7 +48,7 @@ func serveBody(w http.ResponseWriter, r *http.Request, b *catalog.Body, contentT
 		return http.StatusNotModified, 0
 	}
 	if gz {
-		h["Content-Encoding"] = []string{"gzip"}
+		h["Content-Encoding"] = gzipEncoding
 	}
 	h["Content-Length"] = length
 	w.WriteHeader(http.StatusOK)
@@ -68,7 +69,7 @@ func serveBody(w http.ResponseWriter, r *http.Request, b *catalog.Body, contentT
 
 func acceptsGzip(r *http.Request) bool {
 	for _, v := range r.Header["Accept-Encoding"] {
-		for _, part := range strings.Split(v, ",") {
+		for part := range strings.SplitSeq(v, ",") { // no allocation per request
 			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 			if strings.EqualFold(strings.TrimSpace(name), "gzip") {
 				return quality(params) > 0
@@ -80,7 +81,7 @@ func acceptsGzip(r *http.Request) bool {
 
 // quality reads the q= weight of an Accept-Encoding entry; 1 when absent.
 func quality(params string) float64 {
-	for _, p := range strings.Split(params, ";") {
+	for p := range strings.SplitSeq(params, ";") {
 		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 		if strings.EqualFold(k, "q") {
 			q, err := strconv.ParseFloat(v, 64)
@@ -96,7 +97,7 @@ func quality(params string) float64 {
 func notModified(r *http.Request, b *catalog.Body) bool {
 	if inm := first(r.Header["If-None-Match"]); inm != "" {
 		want := strings.Trim(b.ETag, `"`)
-		for _, tag := range strings.Split(inm, ",") {
+		for tag := range strings.SplitSeq(inm, ",") {
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
 			tag = strings.TrimSuffix(strings.Trim(tag, `"`), "-gzip")
 			if tag == want || tag == "*" {
