@@ -31,12 +31,17 @@ func mediaType(r *http.Request) string {
 	return t
 }
 
-// isJSON reports whether a media type is JSON: application/json or a +json type.
-func isJSON(t string) bool { return t == "application/json" || strings.HasSuffix(t, "+json") }
+// isJSON reports whether a media type is JSON: application/json or an application/*+json
+// type (application/vnd.api+json). "application+json", which is no media type at all, is not.
+func isJSON(t string) bool { return t == "application/json" || structured(t, "+json") }
 
-// isXML reports whether a media type is XML.
-func isXML(t string) bool {
-	return t == "application/xml" || t == "text/xml" || strings.HasSuffix(t, "+xml")
+// isXML reports whether a media type is XML: application/xml, text/xml or application/*+xml.
+func isXML(t string) bool { return t == "application/xml" || t == "text/xml" || structured(t, "+xml") }
+
+// structured reports whether t is an application type with the structured syntax suffix.
+func structured(t, suffix string) bool {
+	sub, ok := strings.CutPrefix(t, "application/")
+	return ok && len(sub) > len(suffix) && strings.HasSuffix(sub, suffix)
 }
 
 // requireJSON stops a request whose body is not declared JSON with a 415.

@@ -27,6 +27,10 @@ func TestWritesNeedIntent(t *testing.T) {
 		{"number", "POST", "/api/v1/events/p99conf-24/schedules", `1`, "application/json", 400},
 		{"empty", "POST", "/api/v1/events/p99conf-24/schedules", ``, "application/json", 400},
 		{"json with charset", "POST", "/api/v1/events/p99conf-24/schedules", `{"sessions":[]}`, "application/json; charset=utf-8", 201},
+		{"structured json type", "POST", "/api/v1/events/p99conf-24/schedules", `{"sessions":[]}`, "Application/Vnd.Example+JSON", 201},
+		{"+json without a type", "POST", "/api/v1/events/p99conf-24/schedules", `{"sessions":[]}`, "AppliCAtion+json", 415},
+		{"bare +json subtype", "POST", "/api/v1/events/p99conf-24/schedules", `{"sessions":[]}`, "application/+json", 415},
+		{"text +json", "POST", "/api/v1/events/p99conf-24/schedules", `{"sessions":[]}`, "text/x+json", 415},
 		{"replace as form", "PUT", "/api/v1/schedules/" + c.ID, `{"sessions":[]}`, "application/x-www-form-urlencoded", 415},
 		{"replace null", "PUT", "/api/v1/schedules/" + c.ID, `null`, "application/json", 400},
 		{"admin upload as form", "PUT", "/api/v1/admin/events/p99conf-24", `{}`, "application/x-www-form-urlencoded", 415},
@@ -49,7 +53,7 @@ func TestWritesNeedIntent(t *testing.T) {
 		})
 	}
 	// The admin API reads every format's media type, and a body sent without one.
-	for _, ct := range []string{"application/json", "application/xml", "text/xml; charset=utf-8", "application/octet-stream", "-"} {
+	for _, ct := range []string{"application/json", "application/xml", "text/xml; charset=utf-8", "application/octet-stream", "application/vnd.c3voc.schedule+xml", "-"} {
 		header := []string{"Authorization", bearer}
 		if ct != "-" {
 			header = append(header, "Content-Type", ct)

@@ -167,7 +167,8 @@ func decode(c *gin.Context, v any) error {
 		}
 		return badRequest("malformed JSON: " + strings.TrimPrefix(err.Error(), "json: "))
 	}
-	if dec.More() {
+	// More would report a stray "}" or "]" as the end of input; only the end is.
+	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("malformed JSON: unexpected data after the object")
 	}
 	return nil

@@ -212,6 +212,9 @@ func TestScheduleBadInput(t *testing.T) {
 		fields           []string
 	}{
 		{"malformed JSON", "/api/v1/events/p99conf-24/schedules", `{"sessions":[`, http.StatusBadRequest, nil},
+		{"a stray brace after the object", "/api/v1/events/p99conf-24/schedules", `{}}`, http.StatusBadRequest, nil},
+		{"a stray bracket after the object", "/api/v1/events/p99conf-24/schedules", `{"sessions":[]}]`, http.StatusBadRequest, nil},
+		{"a second object", "/api/v1/events/p99conf-24/schedules", `{}{}`, http.StatusBadRequest, nil},
 		{"wrong type", "/api/v1/events/p99conf-24/schedules", `{"sessions":"all"}`, http.StatusBadRequest, nil},
 		{"unknown field", "/api/v1/events/p99conf-24/schedules", `{"session":[]}`, http.StatusBadRequest, nil},
 		{"unknown sessions listed", "/api/v1/events/p99conf-24/schedules", `{"sessions":["` + wenger + `","nope","zilch"]}`,
