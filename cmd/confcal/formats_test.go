@@ -121,12 +121,20 @@ func TestServeSyncAndAdminToken(t *testing.T) {
 	waitFor(t, 10*time.Second, func() bool { return get(url+"/api/v1/events/tls25") == http.StatusOK })
 	req, _ := http.NewRequest("GET", url+"/api/v1/admin/sync", nil)
 	req.Header.Set("Authorization", "Bearer s3cret-admin-token-for-tests")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	// The event is served from the moment its revision is committed (the catalog sees the
+	// commit itself); the sync records its result just after, so read it once it is in.
+	var res *http.Response
+	var body []byte
+	waitFor(t, 10*time.Second, func() bool {
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res = r
+		body, _ = io.ReadAll(r.Body)
+		r.Body.Close()
+		return r.StatusCode != http.StatusOK || !strings.Contains(string(body), `"result":"pending"`)
+	})
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"result":"changed"`) || !strings.Contains(string(body), `"revision":1`) {
 		t.Errorf("sync status: %d %s", res.StatusCode, body)
 	}
