@@ -23,7 +23,7 @@ type Metrics struct {
 
 	// observers is read on every request without a lock: a map that is replaced, never
 	// changed, when a route, method and code is seen for the first time (a few hundred at
-	// most: routes are patterns, methods one of httpMethods, codes the ones handlers write).
+	// most: routes are patterns, methods those methodLabel keeps, codes the ones handlers write).
 	observers atomic.Pointer[map[routeKey]*observers]
 
 	mu       sync.RWMutex
