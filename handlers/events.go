@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -63,7 +64,11 @@ func (r *eventRoutes) event(c *gin.Context) {
 		fail(c, r.log, err)
 		return
 	}
-	writeBody(c, snap.JSON(), jsonType, cachePublicJSON)
+	serveEventJSON(c.Writer, c.Request, snap)
+}
+
+func serveEventJSON(w http.ResponseWriter, r *http.Request, snap *catalog.Snapshot) (status, size int) {
+	return serveBody(w, r, snap.JSON(), jsonType, cachePublicJSON)
 }
 
 func (r *eventRoutes) session(c *gin.Context) {

@@ -45,8 +45,13 @@ func (r *feedRoutes) calendar(c *gin.Context) {
 			}
 		}
 	}
-	r.metrics.fetched("event", c.Request)
-	writeBody(c, body, calendarType, cachePublicFeed)
+	r.serveEvent(c.Writer, c.Request, body)
+}
+
+// serveEvent sends an event-wide feed (the whole event's, or a filtered one) and counts the fetch.
+func (r *feedRoutes) serveEvent(w http.ResponseWriter, req *http.Request, body *catalog.Body) (status, size int) {
+	r.metrics.fetched("event", req)
+	return serveBody(w, req, body, calendarType, cachePublicFeed)
 }
 
 // filtered returns a filtered feed; one not yet kept is assembled inside the gate. nil

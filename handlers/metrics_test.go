@@ -47,6 +47,10 @@ func TestMetrics(t *testing.T) {
 	}
 	want(t, e.do("GET", "/events/p99conf-24/calendar.ics", "", "User-Agent", "Microsoft Office/16.0"), http.StatusOK)
 	want(t, e.do("GET", "/nope/"+token, ""), http.StatusNotFound)
+	// The first through Gin, the second past it (a kept page): one label either way.
+	for _, p := range []string{"/events/p99conf-24", "/events/p99conf-24", "/api/v1/events/p99conf-24", "/widget.js"} {
+		want(t, e.do("GET", p, ""), http.StatusOK)
+	}
 	// Methods are the client's to choose: ones HTTP does not define share one label.
 	for i := range 20 {
 		want(t, e.do("FROB"+strconv.Itoa(i), "/events/p99conf-24", ""), http.StatusMethodNotAllowed)
@@ -66,6 +70,10 @@ func TestMetrics(t *testing.T) {
 	for _, s := range []string{
 		`confcal_http_requests_total{code="200",method="GET",route="/feeds/:file"} 3`,
 		`confcal_http_requests_total{code="404",method="GET",route="unmatched"} 2`,
+		`confcal_http_requests_total{code="200",method="GET",route="/events/:event"} 2`,
+		`confcal_http_requests_total{code="200",method="GET",route="/events/:event/calendar.ics"} 1`,
+		`confcal_http_requests_total{code="200",method="GET",route="/api/v1/events/:event"} 1`,
+		`confcal_http_requests_total{code="200",method="GET",route="/widget.js"} 1`,
 		`confcal_http_requests_total{code="201",method="POST",route="/api/v1/events/:event/schedules"} 1`,
 		`confcal_http_requests_total{code="405",method="other",route="unmatched"} 20`,
 		`confcal_http_request_duration_seconds_count{method="GET",route="/feeds/:file"} 3`,

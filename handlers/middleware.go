@@ -121,22 +121,28 @@ func maskPath(p string) string {
 	return "/feeds/REDACTED"
 }
 
+// exposedHeaders is shared, never modified: the server only reads header values.
+var exposedHeaders = []string{"ETag, Last-Modified, X-Request-Id"}
+
+// apiCORS sets the headers that let any page read an API response.
+func apiCORS(h http.Header) {
+	h["Access-Control-Allow-Origin"] = anyOrigin
+	h["Access-Control-Expose-Headers"] = exposedHeaders
+}
+
 // cors lets any page read the public API and send token-bearing writes, never with
 // credentials: nothing uses cookies, so "*" exposes nothing a page could not fetch itself.
 // It runs before routing decides, so it also answers preflights and 404s. Feeds and pages
 // are fetched by calendar apps and browsers directly, so they go without: every header
 // costs on the hottest path.
 func cors() gin.HandlerFunc {
-	// Shared, never modified: the server only reads header values.
-	anyOrigin, exposed := []string{"*"}, []string{"ETag, Last-Modified, X-Request-Id"}
 	return func(c *gin.Context) {
 		if !strings.HasPrefix(c.Request.URL.Path, "/api/") {
 			c.Next()
 			return
 		}
 		h := c.Writer.Header()
-		h["Access-Control-Allow-Origin"] = anyOrigin
-		h["Access-Control-Expose-Headers"] = exposed
+		apiCORS(h)
 		if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
 			h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE")
 			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match")

@@ -107,8 +107,10 @@ func pageLang(c *gin.Context) (*l10n.Lang, error) {
 }
 
 // acceptLanguage is the language closest to the request's Accept-Language.
-func acceptLanguage(c *gin.Context) *l10n.Lang {
-	if v := c.Request.Header["Accept-Language"]; len(v) > 0 {
+func acceptLanguage(c *gin.Context) *l10n.Lang { return requestLanguage(c.Request) }
+
+func requestLanguage(r *http.Request) *l10n.Lang {
+	if v := r.Header["Accept-Language"]; len(v) > 0 {
 		return l10n.MatchHeader(v[0])
 	}
 	return l10n.English
@@ -299,10 +301,15 @@ func (r *pageRoutes) renderIn(c *gin.Context, csp []string, key string, l *l10n.
 }
 
 func (r *pageRoutes) html(c *gin.Context, b *catalog.Body, csp []string) {
-	h := c.Writer.Header()
+	servePage(c.Writer, c.Request, b, csp)
+}
+
+// servePage sends a kept page with the headers every page carries.
+func servePage(w http.ResponseWriter, r *http.Request, b *catalog.Body, csp []string) (status, size int) {
+	h := w.Header()
 	h["Content-Security-Policy"] = csp
 	h["Referrer-Policy"] = referrerPolicy
-	writeBody(c, b, htmlType, cachePublicJSON)
+	return serveBody(w, r, b, htmlType, cachePublicJSON)
 }
 
 // notFound answers an unknown event, session or speaker on a page route with a small

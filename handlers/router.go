@@ -127,7 +127,7 @@ func New(d Deps) (http.Handler, error) {
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, d.Log, &apiError{http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed"})
 	})
-	return &front{engine: r, frame: fr, feeds: feeds}, nil
+	return &front{engine: r, frame: fr, feeds: feeds, agenda: d.Agenda, scripts: scripts}, nil
 }
 
 // pathParams unescapes path parameters matched on an escaped path (see UseRawPath).
@@ -142,18 +142,21 @@ func pathParams(c *gin.Context) {
 	}
 }
 
-// front takes the hottest path, personal feeds, which calendar apps poll all day, past
-// Gin's router and context and through the same frame; everything else goes to Gin. Gin
-// still holds the feed's route, and answers for it the methods other than GET and HEAD.
+// front serves what is fetched most past Gin's router and context, through the same
+// frame: personal feeds, which calendar apps poll all day, and the kept responses hot
+// finds. Everything else goes to Gin, which also holds those routes, answers them when hot
+// does not, and answers their other methods.
 type front struct {
-	engine *gin.Engine
-	frame  *framer
-	feeds  *feedRoutes
+	engine  *gin.Engine
+	frame   *framer
+	feeds   *feedRoutes
+	agenda  Agenda
+	scripts *scriptRoutes
 }
 
 func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	file, ok := strings.CutPrefix(r.URL.Path, "/feeds/")
-	if !ok || file == "" || strings.IndexByte(file, '/') >= 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+	h, ok := f.hot(r)
+	if !ok {
 		f.engine.ServeHTTP(w, r)
 		return
 	}
@@ -162,13 +165,13 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status, size := http.StatusInternalServerError, 0
 	defer func() {
 		if err := recover(); err != nil {
-			f.frame.panicked(err, personalRoute, id)
+			f.frame.panicked(err, h.route, id)
 			// If the body had begun, net/http only logs the extra status line.
-			status, size = writeError(w, r, personalRoute, f.frame.log, errInternal)
+			status, size = writeError(w, r, h.route, f.frame.log, errInternal)
 		}
-		f.frame.end(start, r, personalRoute, status, size, id)
+		f.frame.end(start, r, h.route, status, size, id)
 	}()
-	status, size = f.feeds.personalFeed(w, r, file)
+	status, size = f.serve(w, r, h)
 }
 
 // Routes lists the method and path pattern (Gin's, ":name" for a parameter) of every route
