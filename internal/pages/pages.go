@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/confcal/confcal/internal/agenda"
@@ -27,32 +28,59 @@ func CSS() []byte { return css }
 
 // Renderer renders pages, in every language of package l10n.
 type Renderer struct {
-	tmpl      map[*l10n.Lang]*template.Template
+	tmpl      map[*l10n.Lang]*langTemplates
 	widgetURL string
 }
 
-// New parses the embedded templates, once per language: each has its own t (a message),
-// tn (a message with a count), lang and dir. widgetURL is the path of the widget script
-// that enhances the hosted pages.
+// langTemplates are the templates of one language, parsed when a page is first rendered
+// in it. Each language's set is a few thousand objects that every garbage collection
+// marks, and most servers render few of the languages.
+type langTemplates struct {
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// New parses the embedded templates in English, so that a broken template stops the
+// start; each other language parses the same text the first time it is asked for, with its
+// own t (a message), tn (a message with a count), lang and dir. widgetURL is the path of
+// the widget script that enhances the hosted pages.
 func New(widgetURL string) (*Renderer, error) {
-	r := &Renderer{tmpl: map[*l10n.Lang]*template.Template{}, widgetURL: widgetURL}
+	r := &Renderer{tmpl: map[*l10n.Lang]*langTemplates{}, widgetURL: widgetURL}
 	for _, l := range l10n.All() {
-		t, err := template.New("").Funcs(template.FuncMap{"paragraphs": paragraphs, "webcal": webcal,
-			"t": l.T, "tn": l.N, "lang": func() string { return l.Tag }, "dir": func() string { return l.Dir },
-			"languages": l10n.All}).ParseFS(templateFiles, "templates/*.html")
-		if err != nil {
-			return nil, fmt.Errorf("parse templates: %w", err)
-		}
-		r.tmpl[l] = t
+		r.tmpl[l] = &langTemplates{}
+	}
+	if _, err := r.templates(l10n.English); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+func (r *Renderer) templates(l *l10n.Lang) (*template.Template, error) {
+	lt, ok := r.tmpl[l]
+	if !ok { // every language l10n matches is in l10n.All
+		return nil, fmt.Errorf("no templates in %s", l.Tag)
+	}
+	lt.once.Do(func() {
+		lt.t, lt.err = template.New("").Funcs(template.FuncMap{"paragraphs": paragraphs, "webcal": webcal,
+			"t": l.T, "tn": l.N, "lang": func() string { return l.Tag }, "dir": func() string { return l.Dir },
+			"languages": l10n.All}).ParseFS(templateFiles, "templates/*.html")
+		if lt.err != nil {
+			lt.err = fmt.Errorf("parse templates: %w", lt.err)
+		}
+	})
+	return lt.t, lt.err
 }
 
 func (r *Renderer) exec(w io.Writer, l *l10n.Lang, name string, data any) error {
 	if l == nil {
 		l = l10n.English
 	}
-	return r.tmpl[l].ExecuteTemplate(w, name, data)
+	t, err := r.templates(l)
+	if err != nil {
+		return err
+	}
+	return t.ExecuteTemplate(w, name, data)
 }
 
 // Index renders the list of events.
