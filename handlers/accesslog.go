@@ -31,7 +31,8 @@ func NewAccessLog(w io.Writer, json bool) *AccessLog {
 }
 
 // write logs a request that ended at end after took.
-// client is the address the request counts against (limit.Client).
+// client is the address the request counts against (limit.Client); id is the one
+// framer.begin gave the request, which requestIDPattern allows.
 func (l *AccessLog) write(end time.Time, took time.Duration, client netip.Addr, method, path string, status, size int, id string) {
 	us := took.Microseconds()
 	if size < 0 {
@@ -64,7 +65,11 @@ func (l *AccessLog) write(end time.Time, took time.Duration, client netip.Addr, 
 		b = append(b, " level=INFO msg=request client="...)
 		b = client.AppendTo(b)
 		b = append(b, " method="...)
-		b = appendText(b, method)
+		if method == "GET" || method == "HEAD" { // most lines: nothing to quote
+			b = append(b, method...)
+		} else {
+			b = appendText(b, method)
+		}
 		b = append(b, " path="...)
 		b = appendText(b, path)
 		b = append(b, " status="...)
@@ -74,7 +79,7 @@ func (l *AccessLog) write(end time.Time, took time.Duration, client netip.Addr, 
 		b = append(b, " duration_ms="...)
 		b = appendMillis(b, us)
 		b = append(b, " request_id="...)
-		b = appendText(b, id)
+		b = append(b, id...) // the framer's, or one the client sent that requestIDPattern allows: nothing to quote
 		b = append(b, '\n')
 	}
 	l.buf = b

@@ -87,10 +87,14 @@ func newLimiters(l Limits) *limiters {
 
 // client is the address a request counts against.
 func (l *limiters) client(r *http.Request) netip.Addr {
-	if peer, ok := r.Context().Value(peerKey{}).(netip.Addr); ok {
-		return limit.ClientOf(peer, r.Header["X-Forwarded-For"], l.trusted)
+	var forwarded []string
+	if len(l.trusted) > 0 { // X-Forwarded-For counts only from a trusted proxy
+		forwarded = r.Header["X-Forwarded-For"]
 	}
-	return limit.Client(r.RemoteAddr, r.Header["X-Forwarded-For"], l.trusted)
+	if peer, ok := r.Context().Value(peerKey{}).(netip.Addr); ok {
+		return limit.ClientOf(peer, forwarded, l.trusted)
+	}
+	return limit.Client(r.RemoteAddr, forwarded, l.trusted)
 }
 
 type peerKey struct{}

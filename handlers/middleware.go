@@ -63,7 +63,9 @@ func (f *framer) begin(r *http.Request, h http.Header) string {
 	}
 	if id == "" || !requestIDPattern.MatchString(id) {
 		var buf [32]byte // one allocation, the string's
-		id = string(strconv.AppendUint(append(buf[:0], f.prefix...), f.n.Add(1), 36))
+		// Hexadecimal: a power of two is formatted with shifts, any other base with a
+		// division per digit.
+		id = string(strconv.AppendUint(append(buf[:0], f.prefix...), f.n.Add(1), 16))
 	}
 	h["X-Request-Id"] = []string{id}
 	return id
