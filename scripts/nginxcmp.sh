@@ -5,7 +5,8 @@
 # (internal/synth/cmd/bareserve), alternating rounds, wrk on loopback, bounded in time. Installs
 # nginx-light and wrk (Debian) if missing. With 2 or more cores each server runs on core 1
 # (nginx with one worker, confcal and the bare server with GOMAXPROCS=1) and wrk on core 0; the server CPU per
-# request is read from /proc.
+# request is read from /proc, in all and round by round: on a host shared with other work
+# the median of the rounds' ratios moves least.
 #   scripts/nginxcmp.sh [seconds per run, default 8] [rounds, default 3] [connections, default 32]
 # ONLY=REGEX measures only the kinds whose names match (e.g. ONLY="304|json").
 set -euo pipefail
@@ -76,8 +77,8 @@ tck=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 echo "$(nproc) cores; pinned: ${server[*]:-no}; $(go version); nginx $(nginx -v 2>&1 | sed 's/.*\///'); wrk -t1 -c$conns -d${secs}s, $rounds rounds"
 echo
-echo "| response | bytes | confcal req/s | bare Go req/s | nginx req/s | confcal / nginx | confcal / bare Go | µs CPU per request confcal / bare Go / nginx |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| response | bytes | confcal req/s | bare Go req/s | nginx req/s | confcal / nginx | confcal / bare Go | µs CPU per request confcal / bare Go / nginx | CPU per request, confcal / bare Go: median (rounds) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for k in "${kinds[@]}"; do
   IFS='|' read -r name path hdrs <<<"$k"
   [[ -n "${ONLY:-}" && ! "$name" =~ $ONLY ]] && continue
@@ -92,7 +93,7 @@ for k in "${kinds[@]}"; do
   b=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "${nargs[@]}" "http://127.0.0.1:$nport/$name")
   g=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "${args[@]}" "http://127.0.0.1:$bport/$name")
   [ "$a" = "$b" ] && [ "$a" = "$g" ] || { echo "$name: confcal answers $a, nginx $b, bare Go $g" >&2; exit 1; }
-  cs=0; ns=0; bs=0; cc=0; nc=0; bc=0; cn=0; nn=0; bn=0; ratios=(); bratios=()
+  cs=0; ns=0; bs=0; cc=0; nc=0; bc=0; cn=0; nn=0; bn=0; ratios=(); bratios=(); cratios=()
   for _ in $(seq "$rounds"); do
     t0=$(cpu "$cpid"); out=$("${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "${args[@]}" "$c$path"); t1=$(cpu "$cpid")
     r1=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); n1=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -103,7 +104,8 @@ for k in "${kinds[@]}"; do
     cs=$(echo "$cs + $r1" | bc); ns=$(echo "$ns + $r2" | bc); bs=$(echo "$bs + $r3" | bc)
     cc=$(( cc + t1 - t0 )); nc=$(( nc + t3 - t2 )); bc=$(( bc + t5 - t4 )); cn=$(( cn + n1 )); nn=$(( nn + n2 )); bn=$(( bn + n3 ))
     ratios+=("$(echo "scale=2; $r1 / $r2" | bc)"); bratios+=("$(echo "scale=2; $r1 / $r3" | bc)")
+    cratios+=("$(echo "scale=2; ($t1 - $t0) * $n3 / (($t5 - $t4) * $n1)" | bc)")
   done
   us() { echo "scale=1; $1 * 1000000 / $tck / $2" | bc; }
-  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$bs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (${ratios[*]}) | $(echo "scale=2; $cs / $bs" | bc) (${bratios[*]}) | $(us $cc $cn) / $(us $bc $bn) / $(us $nc $nn) |"
+  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$bs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (${ratios[*]}) | $(echo "scale=2; $cs / $bs" | bc) (${bratios[*]}) | $(us $cc $cn) / $(us $bc $bn) / $(us $nc $nn) | $(printf '%s\n' "${cratios[@]}" | sort -n | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m}') (${cratios[*]}) |"
 done
