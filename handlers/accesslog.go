@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/confcal/confcal/internal/logbuf"
 )
 
 // AccessLog writes one line per request in the shape slog's text or JSON handler gives
@@ -15,10 +17,15 @@ import (
 // costs more than serving the feed. Paths are masked (maskPath) and query strings are left
 // out, so no token reaches the log.
 type AccessLog struct {
-	mu   sync.Mutex
-	w    io.Writer
-	json bool
-	buf  []byte
+	// lines is w when it formats a line into its own buffer under its own lock (the
+	// server's buffered log output): one lock and no copy per request. Any other writer
+	// gets a line formatted into buf under mu. Either way the lock held while a line is
+	// formatted also guards sec and secFmt.
+	lines *logbuf.Writer
+	mu    sync.Mutex
+	w     io.Writer
+	json  bool
+	buf   []byte
 	// The time of a line to the second, formatted once per second: formatting a time
 	// costs more than the rest of the line.
 	sec    int64
@@ -27,7 +34,9 @@ type AccessLog struct {
 
 // NewAccessLog returns an access log writing to w, as JSON when json is set.
 func NewAccessLog(w io.Writer, json bool) *AccessLog {
-	return &AccessLog{w: w, json: json}
+	l := &AccessLog{w: w, json: json}
+	l.lines, _ = w.(*logbuf.Writer)
+	return l
 }
 
 // write logs a request that ended at end after took.
@@ -38,9 +47,18 @@ func (l *AccessLog) write(end time.Time, took time.Duration, client netip.Addr, 
 	if size < 0 {
 		size = 0
 	}
+	if l.lines != nil {
+		l.lines.Append(func(b []byte) []byte { return l.appendLine(b, end, us, client, method, path, status, size, id) })
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.buf[:0]
+	l.buf = l.appendLine(l.buf[:0], end, us, client, method, path, status, size, id)
+	l.w.Write(l.buf)
+}
+
+// appendLine appends the line; the caller holds the lock that guards sec and secFmt.
+func (l *AccessLog) appendLine(b []byte, end time.Time, us int64, client netip.Addr, method, path string, status, size int, id string) []byte {
 	if l.json {
 		b = append(b, `{"time":"`...)
 		b = l.appendTime(b, end)
@@ -82,8 +100,7 @@ func (l *AccessLog) write(end time.Time, took time.Duration, client netip.Addr, 
 		b = append(b, id...) // the framer's, or one the client sent that requestIDPattern allows: nothing to quote
 		b = append(b, '\n')
 	}
-	l.buf = b
-	l.w.Write(b)
+	return b
 }
 
 // appendTime appends t in UTC as 2006-01-02T15:04:05.000Z, the shape slog gives, reusing

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/confcal/confcal/internal/logbuf"
 )
 
 func TestAccessLogLines(t *testing.T) {
@@ -113,5 +115,31 @@ func BenchmarkAccessLogLine(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		l.write(end, 655*time.Microsecond, netip.MustParseAddr("192.0.2.7"), "GET", "/feeds/REDACTED", 200, 15820, "0340b5df9255-2xquy")
+	}
+}
+
+// The server's log output is a logbuf.Writer, which the access log formats into in place:
+// the lines are the ones any other writer gets, a long one included.
+func TestAccessLogIntoLogbuf(t *testing.T) {
+	var plain, buffered bytes.Buffer
+	lb := logbuf.New(&buffered, time.Hour)
+	direct, inPlace := NewAccessLog(&plain, false), NewAccessLog(lb, false)
+	if inPlace.lines == nil {
+		t.Fatal("a logbuf.Writer is not written in place")
+	}
+	jsonPlain, jsonInPlace := NewAccessLog(&plain, true), NewAccessLog(lb, true)
+	end := time.Date(2024, 10, 23, 15, 30, 5, 7_500_000, time.UTC)
+	for i, path := range []string{"/events/p99conf-24", "/a b", "/" + strings.Repeat("ü", 40<<10), "/feeds/REDACTED"} {
+		at := end.Add(time.Duration(i) * 700 * time.Millisecond)
+		for _, l := range []*AccessLog{direct, inPlace, jsonPlain, jsonInPlace} {
+			l.write(at, 1500*time.Microsecond, netip.MustParseAddr("192.0.2.7"), "GET", path, 200, 1234, "id-"+strconv.Itoa(i))
+		}
+	}
+	lb.Close()
+	if buffered.String() != plain.String() {
+		t.Errorf("in place:\n%.300s\nwant:\n%.300s", buffered.String(), plain.String())
+	}
+	if n := strings.Count(plain.String(), "\n"); n != 8 {
+		t.Errorf("%d lines, want 8", n)
 	}
 }

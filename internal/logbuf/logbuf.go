@@ -58,3 +58,20 @@ func (lw *Writer) Close() error {
 	<-lw.done
 	return nil
 }
+
+// Append formats one line straight into the buffer, under the same lock as Write: a
+// caller that would otherwise format into a buffer of its own under a lock of its own,
+// then copy it here under this one, takes one lock and copies nothing. f appends to b and
+// returns it; a line longer than the room left is written whole all the same.
+func (lw *Writer) Append(f func(b []byte) []byte) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if lw.buf.Available() < lineRoom {
+		lw.buf.Flush()
+	}
+	lw.buf.Write(f(lw.buf.AvailableBuffer()))
+}
+
+// lineRoom is the room Append makes before formatting, so that a usual line fits the
+// buffer's own memory.
+const lineRoom = 1 << 10
