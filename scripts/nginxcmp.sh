@@ -9,6 +9,11 @@
 # the median of the rounds' ratios moves least.
 #   scripts/nginxcmp.sh [seconds per run, default 8] [rounds, default 3] [connections, default 32]
 # ONLY=REGEX measures only the kinds whose names match (e.g. ONLY="304|json").
+# Each kind is then measured once more with confcal and the bare server loaded at the same time,
+# both on core 1, one wrk each on core 0 (which starts first alternates): whatever the host
+# does to one round it does to both servers, so their CPU per request (from schedstat, in ns)
+# compares without the drift between alternated rounds. A last row runs two bare servers side
+# by side, to show what the method itself reads as a difference.
 set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
 cd "$(dirname "$0")/.."
@@ -24,7 +29,7 @@ go build -o "$work/bareserve" ./internal/synth/cmd/bareserve
 go run ./internal/synth/cmd/synth -slug synth -sessions 300 -tracks 8 > "$work/synth.json"
 export CONFCAL_DATA_DIR="$work/data" CONFCAL_LIMITS=off CONFCAL_METRICS_ADDR=off
 "$work/confcal" import --event synth "$work/synth.json" 2>/dev/null
-cport=$(( 20000 + RANDOM % 10000 )); nport=$(( cport + 1 )); bport=$(( cport + 2 ))
+cport=$(( 20000 + RANDOM % 10000 )); nport=$(( cport + 1 )); bport=$(( cport + 2 )); b2port=$(( cport + 3 ))
 GOMAXPROCS=${GOMAXPROCS:-1} CONFCAL_ADDR="127.0.0.1:$cport" "${server[@]}" "$work/confcal" serve 2> "$work/serve.log" &
 cpid=$!
 c="http://127.0.0.1:$cport"
@@ -75,10 +80,32 @@ bpid=$!
 sleep 0.3
 tck=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ns() { cat /proc/"$1"/task/*/schedstat | awk '{s += $1} END {printf "%d", s}'; }
+# atonce PID1 URL1 PID2 URL2 [wrk args]: median over the rounds of PID1's CPU per request / PID2's,
+# both loaded at once, and the rounds' ratios.
+atonce() {
+  local p1=$1 u1=$2 p2=$3 u2=$4; shift 4
+  local rs=() a0 b0 a1 b1 n1 n2 w1 w2 r
+  for r in $(seq "$rounds"); do
+    a0=$(ns "$p1"); b0=$(ns "$p2")
+    if (( r % 2 )); then
+      "${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "$@" "$u1" > "$work/w1" & w1=$!
+      "${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "$@" "$u2" > "$work/w2" & w2=$!
+    else
+      "${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "$@" "$u2" > "$work/w2" & w2=$!
+      "${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "$@" "$u1" > "$work/w1" & w1=$!
+    fi
+    wait "$w1" "$w2"
+    a1=$(ns "$p1"); b1=$(ns "$p2")
+    n1=$(awk '/requests in/ {print $1}' "$work/w1"); n2=$(awk '/requests in/ {print $1}' "$work/w2")
+    rs+=("$(echo "scale=2; ($a1 - $a0) * $n2 / (($b1 - $b0) * $n1)" | bc)")
+  done
+  echo "$(printf '%s\n' "${rs[@]}" | sort -n | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m}') (${rs[*]})"
+}
 echo "$(nproc) cores; pinned: ${server[*]:-no}; $(go version); nginx $(nginx -v 2>&1 | sed 's/.*\///'); wrk -t1 -c$conns -d${secs}s, $rounds rounds"
 echo
-echo "| response | bytes | confcal req/s | bare Go req/s | nginx req/s | confcal / nginx | confcal / bare Go | µs CPU per request confcal / bare Go / nginx | CPU per request, confcal / bare Go: median (rounds) |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| response | bytes | confcal req/s | bare Go req/s | nginx req/s | confcal / nginx | confcal / bare Go | µs CPU per request confcal / bare Go / nginx | CPU per request, confcal / bare Go: median (rounds) | at once, CPU per request confcal / bare Go: median (rounds) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for k in "${kinds[@]}"; do
   IFS='|' read -r name path hdrs <<<"$k"
   [[ -n "${ONLY:-}" && ! "$name" =~ $ONLY ]] && continue
@@ -107,5 +134,12 @@ for k in "${kinds[@]}"; do
     cratios+=("$(echo "scale=2; ($t1 - $t0) * $n3 / (($t5 - $t4) * $n1)" | bc)")
   done
   us() { echo "scale=1; $1 * 1000000 / $tck / $2" | bc; }
-  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$bs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (${ratios[*]}) | $(echo "scale=2; $cs / $bs" | bc) (${bratios[*]}) | $(us $cc $cn) / $(us $bc $bn) / $(us $nc $nn) | $(printf '%s\n' "${cratios[@]}" | sort -n | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m}') (${cratios[*]}) |"
+  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$bs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (${ratios[*]}) | $(echo "scale=2; $cs / $bs" | bc) (${bratios[*]}) | $(us $cc $cn) / $(us $bc $bn) / $(us $nc $nn) | $(printf '%s\n' "${cratios[@]}" | sort -n | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m}') (${cratios[*]}) | $(atonce "$cpid" "$c$path" "$bpid" "http://127.0.0.1:$bport/$name" "${args[@]}") |"
 done
+# The method's own reading of no difference: two bare servers with the same bytes, at once.
+GOMAXPROCS=${GOMAXPROCS:-1} "${server[@]}" "$work/bareserve" -addr "127.0.0.1:$b2port" -dir "$work/root" "${names[@]}" &
+b2pid=$!
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$b2port/${names[0]}" && break; sleep 0.1; done
+k=${kinds[1]}; IFS='|' read -r name path hdrs <<<"$k"
+args=(); IFS=';' read -ra hs <<<"$hdrs"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
+echo "| bare Go beside bare Go ($name) | | | | | | | | | $(atonce "$b2pid" "http://127.0.0.1:$b2port/$name" "$bpid" "http://127.0.0.1:$bport/$name" "${args[@]}") |"
