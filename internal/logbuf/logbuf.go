@@ -61,7 +61,7 @@ func (lw *Writer) Close() error {
 
 // Append formats one line straight into the buffer, under the same lock as Write: a
 // caller that would otherwise format into a buffer of its own under a lock of its own,
-// then copy it here under this one, takes one lock and copies nothing. f appends to b and
+// then copy it here under this one, takes one lock and one buffer. f appends to b and
 // returns it; a line longer than the room left is written whole all the same.
 func (lw *Writer) Append(f func(b []byte) []byte) {
 	lw.mu.Lock()
