@@ -38,6 +38,8 @@ ids=$(seq -f '"session-%g"' 1 30 300 | paste -sd,)
 feed=$(curl -sf -X POST "$c/api/v1/events/synth/schedules" -H 'Content-Type: application/json' -d "{\"sessions\":[$ids]}" |
   sed -n 's/.*"feedUrl":"[^"]*\(\/feeds\/[^"]*\)".*/\1/p')
 etag=$(curl -sf -D - -o /dev/null -H 'Accept-Encoding: gzip' "$c/events/synth/calendar.ics" | tr -d '\r' | sed -n 's/^Etag: //Ip')
+# headerargs "A: 1;B: 2" sets args to wrk's and curl's -H options for those headers.
+headerargs() { local h hs; args=(); IFS=';' read -ra hs <<<"$1"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done; }
 # kind | path | request headers (;-separated)
 kinds=(
   "page-300-gzip|/events/synth|Accept-Encoding: gzip"
@@ -57,7 +59,7 @@ mkdir -p "$work/root"
 } > "$work/nginx.conf"
 for k in "${kinds[@]}"; do
   IFS='|' read -r name path hdrs <<<"$k"
-  args=(); IFS=';' read -ra hs <<<"$hdrs"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
+  headerargs "$hdrs"
   get=("${args[@]}"); [ "$name" = 304 ] && get=(-H 'Accept-Encoding: gzip')  # the body a 304 stands for
   curl -sf "${get[@]}" -D "$work/$name.h" -o "$work/root/$name" "$c$path"
   type=$(tr -d '\r' < "$work/$name.h" | sed -n 's/^Content-Type: //Ip')
@@ -109,7 +111,7 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for k in "${kinds[@]}"; do
   IFS='|' read -r name path hdrs <<<"$k"
   [[ -n "${ONLY:-}" && ! "$name" =~ $ONLY ]] && continue
-  args=(); IFS=';' read -ra hs <<<"$hdrs"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
+  headerargs "$hdrs"
   nargs=("${args[@]}")
   if [ "$name" = 304 ]; then
     netag=$(curl -s -D - -o /dev/null "http://127.0.0.1:$nport/$name" | tr -d '\r' | sed -n 's/^Etag: //Ip')
@@ -141,5 +143,5 @@ GOMAXPROCS=${GOMAXPROCS:-1} "${server[@]}" "$work/bareserve" -addr "127.0.0.1:$b
 b2pid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$b2port/${names[0]}" && break; sleep 0.1; done
 k=${kinds[1]}; IFS='|' read -r name path hdrs <<<"$k"
-args=(); IFS=';' read -ra hs <<<"$hdrs"; for h in "${hs[@]}"; do [ -n "$h" ] && args+=(-H "$h"); done
+headerargs "$hdrs"
 echo "| bare Go beside bare Go ($name) | | | | | | | | | $(atonce "$b2pid" "http://127.0.0.1:$b2port/$name" "$bpid" "http://127.0.0.1:$bport/$name" "${args[@]}") |"
