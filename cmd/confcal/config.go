@@ -82,7 +82,7 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	if err != nil {
 		refresh = -1 // reported by Validate
 	}
-	fs.DurationVar(&c.Refresh, "refresh", refresh, "how often to ask whether another process committed (SQLite: data_version; on PostgreSQL, notifications do it, and this is their safety net, kept within 250–500 ms)")
+	fs.DurationVar(&c.Refresh, "refresh", refresh, "how often to ask whether another process committed while the database's files change (SQLite: data_version, woken by file events, once a second when idle; polled every interval where file events are not to be had); on PostgreSQL notifications do it, and this is their safety net, kept within 250–500 ms")
 	maxDoc, err := strconv.ParseInt(env("MAX_DOCUMENT", strconv.Itoa(importer.DefaultMaxSize)), 10, 64)
 	if err != nil {
 		maxDoc = -1 // reported by Validate

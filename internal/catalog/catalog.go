@@ -136,9 +136,14 @@ func (c *Catalog) load(ctx context.Context, slug string, now time.Time, prev *Sn
 
 // Watch refreshes the catalog until ctx ends, so revisions written by another process
 // (confcal import) or instance are served without a restart. On a store that tells when
-// anything was committed (store.Versioned: SQLite's data_version) it asks that every
-// interval and refreshes when it has changed, and at least every second besides (expired
-// tombstones); on others it refreshes every interval.
+// anything was committed (store.Versioned: SQLite's data_version) it asks that and
+// refreshes when it has changed, and at least every second besides (expired tombstones);
+// on others it refreshes every interval. When the store also says when a commit may have
+// happened (store.Watched: file events on SQLite), it asks data_version only then, every
+// interval while writes go on and for a second after the last (a commit shows in
+// data_version just after its last write), and otherwise once a second, when it refreshes
+// anyway (the safety net for a lost event): an idle server then wakes once a second instead of 40 times, and its
+// CPU goes to requests. Without file events it asks every interval.
 func (c *Catalog) Watch(ctx context.Context, interval time.Duration) {
 	v, versioned := c.store.(store.Versioned)
 	var last int64
@@ -147,15 +152,43 @@ func (c *Catalog) Watch(ctx context.Context, interval time.Duration) {
 		last, err = v.DataVersion(ctx)
 		versioned = !errors.Is(err, errors.ErrUnsupported)
 	}
-	t := time.NewTicker(interval)
+	var changed <-chan struct{}
+	if w, ok := c.store.(store.Watched); ok && versioned {
+		ch, err := w.Changed(ctx)
+		switch {
+		case err == nil:
+			changed = ch
+		case !errors.Is(err, errors.ErrUnsupported):
+			c.log.Warn("no file events: asking the database every interval", "interval", interval, "err", err)
+		}
+	}
+	var busyUntil time.Time // while files change, ask every interval
+	next := func() time.Duration {
+		if changed == nil || time.Now().Before(busyUntil) {
+			return interval
+		}
+		return max(interval, c.recheck)
+	}
+	// The first turn refreshes at once: a commit between the caller's Refresh and the
+	// data_version just read would otherwise wait for the safety net.
+	t := time.NewTimer(0)
 	defer t.Stop()
-	lastRefresh := time.Now()
+	var lastRefresh, lastLook time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-changed:
+			busyUntil = time.Now().Add(time.Second)
+			// At most one look an interval, however often this process's own writes fire.
+			if d := interval - time.Since(lastLook); d > 0 {
+				t.Reset(d)
+				continue
+			}
 		case <-t.C:
 		}
+		lastLook = time.Now()
+		t.Reset(next())
 		if versioned && time.Since(lastRefresh) < c.recheck {
 			n, err := v.DataVersion(ctx)
 			if err == nil && n == last {

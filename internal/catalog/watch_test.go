@@ -2,8 +2,11 @@ package catalog
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -29,13 +32,33 @@ func (h *headsCounter) Heads(ctx context.Context) (map[string]int, error) {
 	return h.DB.Heads(ctx)
 }
 
-// On SQLite the watch asks data_version and looks at the revisions only when another
-// connection (here another process's, as confcal import's would be) has committed.
-func TestWatchFollowsDataVersion(t *testing.T) {
+// pollOnly is a store without file events (as where inotify is not to be had): the
+// watch asks data_version every interval.
+type pollOnly struct{ *headsCounter }
+
+func (pollOnly) Changed(context.Context) (<-chan struct{}, error) { return nil, errors.ErrUnsupported }
+
+// versionCounter counts the watch's looks at data_version and at the revisions.
+type versionCounter struct {
+	*sqlite.DB
+	looks, heads atomic.Int64
+}
+
+func (v *versionCounter) Heads(ctx context.Context) (map[string]int, error) {
+	v.heads.Add(1)
+	return v.DB.Heads(ctx)
+}
+
+func (v *versionCounter) DataVersion(ctx context.Context) (int64, error) {
+	v.looks.Add(1)
+	return v.DB.DataVersion(ctx)
+}
+
+// opener opens one new SQLite file, again on each call: each connection as another
+// process's would be.
+func opener(t *testing.T, ctx context.Context) func() *sqlite.DB {
 	path := filepath.Join(t.TempDir(), "confcal.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	open := func() *sqlite.DB {
+	return func() *sqlite.DB {
 		db, err := sqlite.Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
@@ -43,31 +66,77 @@ func TestWatchFollowsDataVersion(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		return db
 	}
+}
+
+// On SQLite the watch asks data_version and looks at the revisions only when another
+// connection (here another process's, as confcal import's would be) has committed.
+func TestWatchFollowsDataVersion(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	open := opener(t, ctx)
 	served, other := &headsCounter{DB: open()}, open()
 	ev, err := bundled.Event()
 	if err != nil {
 		t.Fatal(err)
 	}
 	publish(t, other, ev, t1)
-	cat := New(served, base, func() time.Time { return t1 }, slog.New(slog.DiscardHandler))
+	cat := New(pollOnly{served}, base, func() time.Time { return t1 }, slog.New(slog.DiscardHandler))
 	cat.recheck = time.Hour // only data_version can bring the next revision
 	if _, err := cat.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
 	go cat.Watch(ctx, 5*time.Millisecond)
 	time.Sleep(300 * time.Millisecond)
-	if n := served.heads.Load(); n != 1 {
-		t.Errorf("%d looks at the revisions in 300 ms without a commit, want only the first", n)
+	if n := served.heads.Load(); n != 2 {
+		t.Errorf("%d looks at the revisions in 300 ms without a commit, want the caller's and the watch's first", n)
 	}
+	awaitRevision(t, cat, other, ev, func() string { return fmt.Sprintf("%d looks at the revisions", served.heads.Load()) })
+}
+
+// With file events the watch looks at data_version when the database's files change,
+// not every interval: with the safety net an hour long, only the event of another
+// connection's commit can bring its revision.
+func TestWatchWakesOnFileEvents(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	open := opener(t, ctx)
+	served, other := &versionCounter{DB: open()}, open()
+	if _, err := served.Changed(ctx); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no file events here: %v", err)
+		}
+		t.Skipf("no file events here: %v", err)
+	}
+	ev := mustBundled(t)
+	publish(t, other, ev, t1)
+	cat := New(served, base, func() time.Time { return t1 }, slog.New(slog.DiscardHandler))
+	cat.recheck = time.Hour
+	if _, err := cat.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go cat.Watch(ctx, 5*time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); served.heads.Load() < 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) { // the watch's first refresh, before the commit
+			t.Fatal("the watch did not refresh when it started")
+		}
+	}
+	awaitRevision(t, cat, other, ev, func() string { return fmt.Sprintf("%d looks at data_version", served.looks.Load()) })
+}
+
+// awaitRevision renames a session of ev, publishes it as revision 2 through other (another
+// connection, as another process's) and waits until cat serves it; looks says what the
+// watch did, for the log.
+func awaitRevision(t *testing.T, cat *Catalog, other *sqlite.DB, ev *agenda.Event, looks func() string) {
+	t.Helper()
 	ev.Sessions[0].Title += " (moved)"
 	publish(t, other, ev, t1)
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if s, _ := cat.Get(ev.Slug); s.Revision == 2 {
-			t.Logf("revision 2 served after %d looks", served.heads.Load())
+			t.Logf("revision 2 served after %s", looks())
 			return
 		}
 	}
-	t.Fatal("the revision another connection committed is not served")
+	t.Fatalf("the revision another connection committed is not served (%s)", looks())
 }
 
 // scribbler lends each revision in buffers that it overwrites as soon as the borrower

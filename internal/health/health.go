@@ -153,6 +153,16 @@ func (s Store) DataVersion(ctx context.Context) (int64, error) {
 	return n, s.Monitor.Classify(ctx, err)
 }
 
+// Changed forwards to a store.Watched; a store without it fails, and the catalog's watch
+// then asks DataVersion every interval.
+func (s Store) Changed(ctx context.Context) (<-chan struct{}, error) {
+	w, ok := s.Store.(store.Watched)
+	if !ok {
+		return nil, errors.ErrUnsupported
+	}
+	return w.Changed(ctx)
+}
+
 func (s Store) DeleteEvent(ctx context.Context, event string, now time.Time) error {
 	return s.Monitor.Classify(ctx, s.Store.DeleteEvent(ctx, event, now))
 }

@@ -95,6 +95,15 @@ type Versioned interface {
 	DataVersion(ctx context.Context) (int64, error)
 }
 
+// Watched is a Versioned store that can also say when a commit may have happened, so that
+// a watch asks DataVersion then instead of every few milliseconds: the channel receives a
+// value (one pending at most) after any process wrote, until ctx ends. An error means it
+// cannot here, and the watch polls.
+type Watched interface {
+	Versioned
+	Changed(ctx context.Context) (<-chan struct{}, error)
+}
+
 // KnownUpdater is a store whose UpdateSchedule reads the row before writing it over the
 // network: UpdateKnownSchedule takes the row as the caller last had it back (known), writes
 // the change on condition that the stored version is still known's, and only when it is

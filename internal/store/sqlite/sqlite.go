@@ -44,6 +44,9 @@ type DB struct {
 	// per connection.
 	watchMu sync.Mutex
 	watch   *sql.Conn
+
+	// path is the database file's, whose writes Changed watches.
+	path string
 }
 
 // write waits for this process's turn to write, or for ctx.
@@ -81,7 +84,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
-	s := &DB{db: db, writer: make(chan struct{}, 1), ops: make(chan *op),
+	s := &DB{db: db, path: path, writer: make(chan struct{}, 1), ops: make(chan *op),
 		stop: make(chan struct{}), stopped: make(chan struct{}), written: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
