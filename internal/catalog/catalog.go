@@ -142,8 +142,8 @@ func (c *Catalog) load(ctx context.Context, slug string, now time.Time, prev *Sn
 // happened (store.Watched: file events on SQLite), it asks data_version only then, every
 // interval while writes go on and for a second after the last (a commit shows in
 // data_version just after its last write), and otherwise once a second, when it refreshes
-// anyway (the safety net for a lost event): an idle server then wakes once a second instead of 40 times, and its
-// CPU goes to requests. Without file events it asks every interval.
+// anyway (the safety net for a lost event): an idle server wakes once a second instead of
+// 40 times. Without file events it asks every interval.
 func (c *Catalog) Watch(ctx context.Context, interval time.Duration) {
 	v, versioned := c.store.(store.Versioned)
 	var last int64
