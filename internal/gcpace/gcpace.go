@@ -115,15 +115,27 @@ func (p *pacer) arm() {
 }
 
 // adjustLocked sets the percentage for the heap the last collection left live, when it
-// moved by more than a tenth: setting it is cheap, but there is no need to every cycle.
+// should move (see moves).
 func (p *pacer) adjustLocked() {
 	metrics.Read(p.sample)
 	if p.sample[0].Value.Kind() != metrics.KindUint64 {
 		return // unknown to this runtime: leave GOGC's percentage
 	}
 	want := Percent(int64(p.sample[0].Value.Uint64()), p.headroom, p.base)
-	if d := want - p.set; d*10 > p.set || -d*10 > p.set {
+	if moves(p.set, want, p.base) {
 		debug.SetGCPercent(want)
 		p.set = want
 	}
+}
+
+// moves says whether the percentage set should become want: when it moves by more than a
+// tenth (setting it is cheap, but there is no need to every cycle), and always when want
+// is GOGC's own, so that a live heap that grew past the headroom gets exactly GOGC's back
+// and not a percentage set while it was still a little below (102 for 63 MB of 64).
+func moves(set, want, base int) bool {
+	if want == set {
+		return false
+	}
+	d := want - set
+	return want == base || d*10 > set || -d*10 > set
 }

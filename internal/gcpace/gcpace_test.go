@@ -31,6 +31,25 @@ func TestPercent(t *testing.T) {
 	}
 }
 
+func TestMoves(t *testing.T) {
+	for _, c := range []struct {
+		set, want, base int
+		moves           bool
+	}{
+		{534, 534, 100, false},
+		{534, 560, 100, false}, // within a tenth: left
+		{534, 600, 100, true},
+		{534, 400, 100, true},
+		{102, 100, 100, true}, // GOGC's own: always, however close
+		{100, 100, 100, false},
+		{105, 101, 100, false},
+	} {
+		if got := moves(c.set, c.want, c.base); got != c.moves {
+			t.Errorf("moves(set %d, want %d, GOGC %d) = %v, want %v", c.set, c.want, c.base, got, c.moves)
+		}
+	}
+}
+
 // percentNow reads the collector's percentage (reading it means setting it).
 func percentNow() int {
 	p := debug.SetGCPercent(100)
