@@ -26,12 +26,17 @@ type Metrics struct {
 	// most: routes are patterns, methods those methodLabel keeps, codes the ones handlers write).
 	observers atomic.Pointer[map[routeKey]*observers]
 
-	mu       sync.RWMutex
-	feeds    map[fetchKey]prometheus.Counter
-	families map[string]string // User-Agent to client family, for the first maxAgents agents seen
+	// agents is read on every feed fetch without a lock, like observers: the counter of a
+	// feed kind and User-Agent, for the first maxAgents pairs seen.
+	agents atomic.Pointer[map[agentKey]prometheus.Counter]
+
+	mu    sync.Mutex // adding to observers and agents; guards feeds
+	feeds map[fetchKey]prometheus.Counter
 }
 
 type fetchKey struct{ kind, family string }
+
+type agentKey struct{ kind, agent string }
 
 // maxAgents bounds the User-Agent memo: calendar clients poll with a few dozen distinct
 // agents, and anything past the bound is still sorted, just not remembered.
@@ -74,10 +79,10 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "confcal_feed_fetches_total",
 			Help: "iCalendar feed fetches by feed kind (personal, event, track, session) and calendar client family (from the User-Agent)."},
 			[]string{"kind", "client"}),
-		feeds:    map[fetchKey]prometheus.Counter{},
-		families: map[string]string{},
+		feeds: map[fetchKey]prometheus.Counter{},
 	}
 	m.observers.Store(&map[routeKey]*observers{})
+	m.agents.Store(&map[agentKey]prometheus.Counter{})
 	reg.MustRegister(m.requests, m.duration, m.fetches)
 	return m
 }
@@ -136,8 +141,8 @@ func (m *Metrics) addObservers(k routeKey) *observers {
 	return o
 }
 
-// fetched counts a feed fetch by the client family. Like observe, it remembers what it
-// looked up: feeds are the most requested paths.
+// fetched counts a feed fetch by the client family. Like observe, it reads what it looked
+// up before without a lock: feeds are the most requested paths.
 func (m *Metrics) fetched(kind string, r *http.Request) {
 	if m == nil {
 		return
@@ -146,26 +151,36 @@ func (m *Metrics) fetched(kind string, r *http.Request) {
 	if len(ua) > maxAgentLen {
 		ua = ua[:maxAgentLen]
 	}
-	m.mu.RLock()
-	family, known := m.families[ua]
-	counter := m.feeds[fetchKey{kind, family}]
-	m.mu.RUnlock()
-	if known && counter != nil {
-		counter.Inc()
-		return
+	c := (*m.agents.Load())[agentKey{kind, ua}]
+	if c == nil {
+		c = m.addAgent(kind, ua)
 	}
-	family = ClientFamily(ua)
+	c.Inc()
+}
+
+// addAgent sorts ua into its client family and returns the counter of kind and family,
+// remembering it for ua while the memo has room.
+func (m *Metrics) addAgent(kind, ua string) prometheus.Counter {
 	m.mu.Lock()
-	if len(m.families) < maxAgents {
-		m.families[ua] = family
+	defer m.mu.Unlock()
+	old := *m.agents.Load()
+	k := agentKey{kind, ua}
+	if c := old[k]; c != nil {
+		return c // another request added it first
 	}
-	counter = m.feeds[fetchKey{kind, family}]
-	if counter == nil {
-		counter = m.fetches.WithLabelValues(kind, family)
-		m.feeds[fetchKey{kind, family}] = counter
+	fk := fetchKey{kind, ClientFamily(ua)}
+	c := m.feeds[fk]
+	if c == nil {
+		c = m.fetches.WithLabelValues(fk.kind, fk.family)
+		m.feeds[fk] = c
 	}
-	m.mu.Unlock()
-	counter.Inc()
+	if len(old) < maxAgents {
+		next := make(map[agentKey]prometheus.Counter, len(old)+1)
+		maps.Copy(next, old)
+		next[agentKey{kind, strings.Clone(ua)}] = c // ua is a slice of the request's header
+		m.agents.Store(&next)
+	}
+	return c
 }
 
 // ClientFamily sorts a calendar client by its User-Agent: google, apple, microsoft,
