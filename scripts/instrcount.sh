@@ -8,16 +8,18 @@
 # what cache misses cost. Prints both counts, their ratio and the functions whose counts
 # differ most. Installs valgrind (Debian) if missing.
 #   scripts/instrcount.sh [requests, default 10000] [path without a query, default /events/p99conf-24]
+# The path "personal" counts a personal feed of 10 sessions, made for the run.
 # GOGC=off leaves the collector out of both; CONFCAL_* settings reach confcal serve. The
 # binaries are built without cgo and DWARF (callgrind 3.19 trips on cgo's signal masks and
 # misnames Go 1.27's functions from its DWARF) and run with GODEBUG=asyncpreemptoff=1
-# (callgrind asserts on Go's preemption signals).
+# (callgrind asserts on Go's preemption signals) and cpu.rdtscp=off (valgrind 3.19 cannot run
+# RDTSCP, which Go reads the clock with where the CPU has it, as AMD EPYC does).
 set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
 cd "$(dirname "$0")/.."
 n="${1:-10000}"; path="${2:-/events/p99conf-24}"
 command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
-work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 for b in confcal:./cmd/confcal bareserve:./internal/synth/cmd/bareserve reqs:./internal/synth/cmd/reqs; do
   CGO_ENABLED=0 go build -ldflags=-w -o "$work/${b%%:*}" "${b#*:}"
 done
@@ -35,6 +37,11 @@ c="http://127.0.0.1:$port"; b="http://127.0.0.1:$bport"
 CONFCAL_ADDR="127.0.0.1:$port" "$work/confcal" serve 2>/dev/null &
 cpid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "$c/readyz" && break; sleep 0.2; done
+if [ "$path" = personal ]; then # a personal feed of 10 sessions, made here
+  ids=$(seq -f '"session-%g"' 1 30 300 | paste -sd,)
+  path=$(curl -sf -X POST "$c/api/v1/events/synth/schedules" -H 'Content-Type: application/json' -d "{\"sessions\":[$ids]}" |
+    sed -n 's/.*"feedUrl":"[^"]*\(\/feeds\/[^"]*\)".*/\1/p')
+fi
 # Under the same path: the request line's parsing costs by its length.
 name="${path#/}"
 mkdir -p "$work/root/$(dirname "$name")"
@@ -44,7 +51,7 @@ kill "$cpid"; wait "$cpid" 2>/dev/null || true
 # count NAME URL CMD...: the instructions CMD spends on N requests to URL, under callgrind.
 count() {
   local name=$1 url=$2; shift 2
-  GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file="$work/$name.out" "$@" > "$work/$name.log" 2>&1 &
+  GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file="$work/$name.out" "$@" > "$work/$name.log" 2>&1 &
   local pid=$!
   for _ in $(seq 300); do curl -sf -o /dev/null -H 'Accept-Encoding: gzip' "$url" && break; sleep 0.5; done
   "$work/reqs" -url "$url" -n 1000 -H 'Accept-Encoding: gzip'

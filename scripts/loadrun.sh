@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-10}"; rate="${2:-2000}"; rounds="${3:-5}"
 server=(); client=()
 if [ "${PIN:-yes}" != no ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then server=(taskset -c 1); client=(taskset -c 0); fi
-work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/loadbed" ./internal/synth/cmd/loadbed
 (cd "$work" && GOBIN="$work" GOFLAGS= go install github.com/tsenart/vegeta/v12@v12.13.0)
 budget=$(( (rounds * 3 + 3) * (secs + 2) + 60 ))

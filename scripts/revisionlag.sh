@@ -9,7 +9,7 @@ set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
 cd "$(dirname "$0")/.."
 n="${1:-5000}"; tries="${2:-7}"
-work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/confcal" ./cmd/confcal
 go build -o "$work/revlag" ./internal/synth/cmd/revlag
 go run ./internal/synth/cmd/synth -slug big -sessions "$n" -tracks $(( n / 125 )) -days 5 > "$work/big.json"

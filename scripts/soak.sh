@@ -8,7 +8,7 @@ set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
 cd "$(dirname "$0")/.."
 dur="${1:-60s}"; rate="${2:-50}"; abuse="${3:-400}"
-work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/confcal" ./cmd/confcal
 go build -o "$work/soak" ./internal/synth/cmd/soak
 port=$(( 20000 + RANDOM % 20000 ))
