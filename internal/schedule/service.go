@@ -56,7 +56,8 @@ type Service struct {
 	setMu  sync.Mutex
 	mu     sync.Mutex
 	bytes  int64
-	purged time.Time // when stale entries were last swept; guarded by setMu
+	purged time.Time // when stale entries were last purged for room; guarded by setMu
+	swept  time.Time // when expired entries were last swept; guarded by setMu
 	// epochs count invalidations, in stripes by the feed hash's first byte: a lookup that
 	// read the store before an invalidation of its hash must not cache what it read after.
 	epochs [256]atomic.Uint64
@@ -95,7 +96,10 @@ func NewService(st Store, snaps Snapshots, now func() time.Time, opts ...Option)
 	if u, ok := st.(store.KnownUpdater); ok {
 		s.updater, s.written = u, newWritten(s.budget/4)
 	}
-	s.cache = cache.New(s.ttl+keepStale, time.Minute)
+	// Entries carry their own times (entry.fresh, read against s.now), so go-cache keeps
+	// them without an expiration: its Get would read the clock again on every fetch.
+	// put sweeps the expired ones.
+	s.cache = cache.New(cache.NoExpiration, 0)
 	s.cache.OnEvicted(func(_ string, v any) {
 		if e, ok := v.(*entry); ok {
 			s.mu.Lock()
@@ -286,18 +290,25 @@ func (s *Service) Delete(ctx context.Context, id, editToken string) error {
 // Feed returns the personal feed behind a feed token, or agenda.ErrNotFound. While the
 // database is unreachable, a feed served before is served again from memory.
 func (s *Service) Feed(ctx context.Context, feedToken string) (*catalog.Body, error) {
-	sum := sha256.Sum256([]byte(feedToken))
-	key := string(sum[:])
+	// Feed tokens are 43 characters: hashed from the stack, and the lookup's key (32
+	// bytes, which the conversion keeps on the stack) allocated only on a miss.
+	var buf [64]byte
+	sum := sha256.Sum256(append(buf[:0], feedToken...))
 	var e, stale *entry
-	if v, ok := s.cache.Get(key); ok {
-		if e = v.(*entry); s.now().After(e.fresh) {
+	if v, ok := s.cache.Get(string(sum[:])); ok {
+		e = v.(*entry)
+		if now := s.now(); now.After(e.fresh) {
 			e, stale = nil, e
+			if now.After(stale.fresh.Add(keepStale)) {
+				stale = nil // past what an outage may be answered with
+			}
 		}
 	}
 	if e != nil {
 		s.Hits.Add(1)
 	} else {
 		s.Misses.Add(1)
+		key := string(sum[:])
 		epoch := s.epoch(key).Load()
 		sc, err := s.store.ScheduleByFeed(ctx, hex.EncodeToString(sum[:]))
 		switch {
@@ -420,8 +431,12 @@ func (s *Service) put(sc store.Schedule, key string, epoch *atomic.Uint64, seen 
 		s.purgeStale(now)
 		ok = s.charge(e, scheduleSize(sc))
 	}
+	if now.Sub(s.swept) >= time.Minute {
+		s.swept = now
+		s.sweep(now)
+	}
 	if ok {
-		s.cache.Set(key, e, cache.DefaultExpiration)
+		s.cache.Set(key, e, cache.NoExpiration)
 	} else {
 		s.mu.Lock()
 		e.gone = true
@@ -435,6 +450,16 @@ func (s *Service) put(sc store.Schedule, key string, epoch *atomic.Uint64, seen 
 func (s *Service) purgeStale(now time.Time) {
 	for k, it := range s.cache.Items() {
 		if e, ok := it.Object.(*entry); ok && now.After(e.fresh) {
+			s.cache.Delete(k)
+		}
+	}
+}
+
+// sweep drops the entries past their TTL and the time kept for outages, which go-cache,
+// holding them without an expiration, does not. The caller holds setMu.
+func (s *Service) sweep(now time.Time) {
+	for k, it := range s.cache.Items() {
+		if e, ok := it.Object.(*entry); ok && now.After(e.fresh.Add(keepStale)) {
 			s.cache.Delete(k)
 		}
 	}
