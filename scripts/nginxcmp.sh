@@ -100,6 +100,7 @@ atonce() {
     wait "$w1" "$w2"
     a1=$(ns "$p1"); b1=$(ns "$p2")
     n1=$(awk '/requests in/ {print $1}' "$work/w1"); n2=$(awk '/requests in/ {print $1}' "$work/w2")
+    [ -n "$n1" ] && [ -n "$n2" ] || { echo "at once: wrk got no answers from $u1 or $u2" >&2; return 1; }
     rs+=("$(echo "scale=2; ($a1 - $a0) * $n2 / (($b1 - $b0) * $n1)" | bc)")
   done
   echo "$(printf '%s\n' "${rs[@]}" | sort -n | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m}') (${rs[*]})"
@@ -130,13 +131,15 @@ for k in "${kinds[@]}"; do
     r2=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); n2=$(awk '/requests in/ {print $1}' <<<"$out")
     t4=$(cpu "$bpid"); out=$("${client[@]}" wrk -t1 -c"$conns" -d"${secs}s" "${args[@]}" "http://127.0.0.1:$bport/$name"); t5=$(cpu "$bpid")
     r3=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); n3=$(awk '/requests in/ {print $1}' <<<"$out")
+    [ -n "$n1" ] && [ -n "$n2" ] && [ -n "$n3" ] || { echo "$name: a server stopped answering" >&2; exit 1; }
     cs=$(echo "$cs + $r1" | bc); ns=$(echo "$ns + $r2" | bc); bs=$(echo "$bs + $r3" | bc)
     cc=$(( cc + t1 - t0 )); nc=$(( nc + t3 - t2 )); bc=$(( bc + t5 - t4 )); cn=$(( cn + n1 )); nn=$(( nn + n2 )); bn=$(( bn + n3 ))
     ratios+=("$(echo "scale=2; $r1 / $r2" | bc)"); bratios+=("$(echo "scale=2; $r1 / $r3" | bc)")
     cratios+=("$(echo "scale=2; ($t1 - $t0) * $n3 / (($t5 - $t4) * $n1)" | bc)")
   done
   us() { echo "scale=1; $1 * 1000000 / $tck / $2" | bc; }
-  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$bs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (${ratios[*]}) | $(echo "scale=2; $cs / $bs" | bc) (${bratios[*]}) | $(us $cc $cn) / $(us $bc $bn) / $(us $nc $nn) | $(printf '%s\n' "${cratios[@]}" | sort -n | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m}') (${cratios[*]}) | $(atonce "$cpid" "$c$path" "$bpid" "http://127.0.0.1:$bport/$name" "${args[@]}") |"
+  at=$(atonce "$cpid" "$c$path" "$bpid" "http://127.0.0.1:$bport/$name" "${args[@]}") || exit 1
+  echo "| $name | $(stat -c %s "$work/root/$name") | $(echo "$cs / $rounds" | bc) | $(echo "$bs / $rounds" | bc) | $(echo "$ns / $rounds" | bc) | $(echo "scale=2; $cs / $ns" | bc) (${ratios[*]}) | $(echo "scale=2; $cs / $bs" | bc) (${bratios[*]}) | $(us $cc $cn) / $(us $bc $bn) / $(us $nc $nn) | $(printf '%s\n' "${cratios[@]}" | sort -n | awk '{v[NR] = $1} END {m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m}') (${cratios[*]}) | $at |"
 done
 # The method's own reading of no difference: two bare servers with the same bytes, at once.
 GOMAXPROCS=${GOMAXPROCS:-1} "${server[@]}" "$work/bareserve" -addr "127.0.0.1:$b2port" -dir "$work/root" "${names[@]}" &
@@ -144,4 +147,5 @@ b2pid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$b2port/${names[0]}" && break; sleep 0.1; done
 k=${kinds[1]}; IFS='|' read -r name path hdrs <<<"$k"
 headerargs "$hdrs"
-echo "| bare Go beside bare Go ($name) | | | | | | | | | $(atonce "$b2pid" "http://127.0.0.1:$b2port/$name" "$bpid" "http://127.0.0.1:$bport/$name" "${args[@]}") |"
+at=$(atonce "$b2pid" "http://127.0.0.1:$b2port/$name" "$bpid" "http://127.0.0.1:$bport/$name" "${args[@]}") || exit 1
+echo "| bare Go beside bare Go ($name) | | | | | | | | | $at |"
