@@ -428,12 +428,12 @@ func (s *Service) put(sc store.Schedule, key string, epoch *atomic.Uint64, seen 
 	ok := s.charge(e, scheduleSize(sc))
 	if !ok && now.Sub(s.purged) >= time.Second {
 		s.purged = now
-		s.purgeStale(now)
+		s.expire(now)
 		ok = s.charge(e, scheduleSize(sc))
 	}
 	if now.Sub(s.swept) >= time.Minute {
 		s.swept = now
-		s.sweep(now)
+		s.expire(now.Add(-keepStale))
 	}
 	if ok {
 		s.cache.Set(key, e, cache.NoExpiration)
@@ -445,21 +445,13 @@ func (s *Service) put(sc store.Schedule, key string, epoch *atomic.Uint64, seen 
 	return e
 }
 
-// purgeStale drops the entries past their TTL, which are kept only for outages, to make
-// room for fresh ones. The caller holds setMu.
-func (s *Service) purgeStale(now time.Time) {
+// expire drops the entries whose TTL ended before cutoff: now to make room for fresh ones
+// (stale entries are kept only for outages), now minus keepStale for those past even
+// that, which go-cache, holding entries without an expiration, does not drop. The caller
+// holds setMu.
+func (s *Service) expire(cutoff time.Time) {
 	for k, it := range s.cache.Items() {
-		if e, ok := it.Object.(*entry); ok && now.After(e.fresh) {
-			s.cache.Delete(k)
-		}
-	}
-}
-
-// sweep drops the entries past their TTL and the time kept for outages, which go-cache,
-// holding them without an expiration, does not. The caller holds setMu.
-func (s *Service) sweep(now time.Time) {
-	for k, it := range s.cache.Items() {
-		if e, ok := it.Object.(*entry); ok && now.After(e.fresh.Add(keepStale)) {
+		if e, ok := it.Object.(*entry); ok && cutoff.After(e.fresh) {
 			s.cache.Delete(k)
 		}
 	}
