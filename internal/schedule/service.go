@@ -414,7 +414,8 @@ func (s *Service) rememberRead(sc store.Schedule, key string, epoch uint64) *ent
 }
 
 // put caches sc under key unless epoch has moved past seen (nil: unconditionally), within
-// the budget, sweeping stale entries once a second when it is spent.
+// the budget, dropping stale entries once a second when it is spent and expired ones once
+// a minute.
 func (s *Service) put(sc store.Schedule, key string, epoch *atomic.Uint64, seen uint64) *entry {
 	now := s.now()
 	e := &entry{schedule: sc, fresh: now.Add(s.ttl)}
