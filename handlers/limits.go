@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"context"
 	"math"
-	"net"
 	"net/http"
 	"net/netip"
 	"runtime"
@@ -85,28 +83,16 @@ func newLimiters(l Limits) *limiters {
 	return out
 }
 
-// client is the address a request counts against.
+// client is the address a request counts against. It parses RemoteAddr again on every
+// request: a peer read once per connection and kept in the request's context cost more,
+// as finding it walks four contexts, each in memory of its own (docs/performance.md, "A
+// request's own cost, cold").
 func (l *limiters) client(r *http.Request) netip.Addr {
 	var forwarded []string
 	if len(l.trusted) > 0 { // X-Forwarded-For counts only from a trusted proxy
 		forwarded = r.Header["X-Forwarded-For"]
 	}
-	if peer, ok := r.Context().Value(peerKey{}).(netip.Addr); ok {
-		return limit.ClientOf(peer, forwarded, l.trusted)
-	}
 	return limit.Client(r.RemoteAddr, forwarded, l.trusted)
-}
-
-type peerKey struct{}
-
-// ConnContext is the http.Server's ConnContext for this handler: it reads the peer's
-// address once per connection, where the access log and the limits would parse
-// RemoteAddr on every request of it.
-func ConnContext(ctx context.Context, c net.Conn) context.Context {
-	if peer, ok := limit.PeerAddr(c); ok {
-		return context.WithValue(ctx, peerKey{}, peer)
-	}
-	return ctx
 }
 
 // rate stops a request past a client's bucket with 429; what names the limit.

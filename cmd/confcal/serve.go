@@ -189,7 +189,6 @@ func (a *app) background(ctx context.Context, cfg *Config) {
 func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, maxHeader int, log *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
-		ConnContext:       handlers.ConnContext,
 		MaxHeaderBytes:    maxHeader,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,

@@ -6,7 +6,6 @@ package limit
 
 import (
 	"math"
-	"net"
 	"net/netip"
 	"strings"
 	"sync"
@@ -20,12 +19,7 @@ import (
 // all are). Hops to the left of that one were written by the client and prove nothing.
 // An IPv6 address stands for its /64, which one host is commonly given whole.
 func Client(remoteAddr string, forwarded []string, trusted []netip.Prefix) netip.Addr {
-	return ClientOf(parseHost(remoteAddr), forwarded, trusted)
-}
-
-// ClientOf is Client for a peer address already parsed (as the server reads it once per
-// connection, see PeerAddr), without its port.
-func ClientOf(peer netip.Addr, forwarded []string, trusted []netip.Prefix) netip.Addr {
+	peer := parseHost(remoteAddr)
 	if !peer.IsValid() || len(forwarded) == 0 || !contains(trusted, peer) {
 		return key(peer)
 	}
@@ -44,16 +38,6 @@ func ClientOf(peer netip.Addr, forwarded []string, trusted []netip.Prefix) netip
 		}
 	}
 	return key(client)
-}
-
-// PeerAddr is the address of a connection's peer as Client reads it from a RemoteAddr
-// string ("1.2.3.4:5"), without the parsing; false when the connection is not TCP.
-func PeerAddr(c net.Conn) (netip.Addr, bool) {
-	a, ok := c.RemoteAddr().(*net.TCPAddr)
-	if !ok {
-		return netip.Addr{}, false
-	}
-	return a.AddrPort().Addr().Unmap(), true
 }
 
 // parseHost reads "1.2.3.4", "1.2.3.4:5", "[::1]:5" or "::1".

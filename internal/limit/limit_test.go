@@ -39,44 +39,6 @@ func TestClient(t *testing.T) {
 }
 
 // A Keyed limiter remembers at most max clients whatever number of addresses draw on it.
-// The peer read once from a connection is the one Client reads from its RemoteAddr.
-func TestPeerAddrIsClientsPeer(t *testing.T) {
-	for _, addr := range []string{"127.0.0.1:0", "[::1]:0"} {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			t.Logf("%s: %v (no such loopback here)", addr, err)
-			continue
-		}
-		accepted := make(chan net.Conn, 1)
-		go func() {
-			c, err := ln.Accept()
-			if err == nil {
-				accepted <- c
-			}
-			close(accepted)
-		}()
-		out, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := <-accepted
-		peer, ok := PeerAddr(in)
-		if want := Client(in.RemoteAddr().String(), nil, nil); !ok || key(peer) != want {
-			t.Errorf("%s: PeerAddr %v (%v), Client of RemoteAddr %q %v", addr, peer, ok, in.RemoteAddr(), want)
-		}
-		in.Close()
-		out.Close()
-		ln.Close()
-	}
-	if _, ok := PeerAddr(pipeConn{}); ok {
-		t.Error("a connection that is not TCP has a peer address")
-	}
-}
-
-type pipeConn struct{ net.Conn }
-
-func (pipeConn) RemoteAddr() net.Addr { return &net.UnixAddr{Name: "@", Net: "unix"} }
-
 func TestKeyedStaysBounded(t *testing.T) {
 	k := NewKeyed(Rate{PerSecond: 1, Burst: 2}, 100)
 	now := time.Unix(1e9, 0)
