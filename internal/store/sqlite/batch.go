@@ -88,17 +88,17 @@ func (s *DB) commit(ops []*op) {
 		if errs[i] = o.ctx.Err(); errs[i] != nil {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		if _, err := tx.StmtContext(ctx, s.q.savepoint).ExecContext(ctx); err != nil {
 			fail(err)
 			return
 		}
 		if errs[i] = o.fn(ctx, tx); errs[i] != nil {
-			if _, err := tx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+			if _, err := tx.StmtContext(ctx, s.q.rollbackTo).ExecContext(ctx); err != nil {
 				fail(fmt.Errorf("roll back a failed write: %w", err))
 				return
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
+		if _, err := tx.StmtContext(ctx, s.q.release).ExecContext(ctx); err != nil {
 			fail(err)
 			return
 		}

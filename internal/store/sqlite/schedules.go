@@ -25,8 +25,7 @@ func (s *DB) CreateSchedule(ctx context.Context, sc store.Schedule) (store.Sched
 		return sc, fmt.Errorf("create schedule: %w", err)
 	}
 	err = s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO schedules ("+scheduleColumns+
-			") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		_, err := tx.StmtContext(ctx, s.q.insertSchedule).ExecContext(ctx,
 			sc.ID, sc.Event, sc.FeedHash, sc.EditHash, string(sessions), sc.AlarmMinutes, sc.Version,
 			sc.CreatedAt.UnixMicro(), sc.UpdatedAt.UnixMicro())
 		return mapConstraint(err)
@@ -40,12 +39,12 @@ func (s *DB) CreateSchedule(ctx context.Context, sc store.Schedule) (store.Sched
 
 // Schedule returns a schedule by id.
 func (s *DB) Schedule(ctx context.Context, id string) (store.Schedule, error) {
-	return scanSchedule(s.db.QueryRowContext(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE id = $1", id))
+	return scanSchedule(s.q.scheduleByID.QueryRowContext(ctx, id))
 }
 
 // ScheduleByFeed returns the schedule that owns a feed token hash.
 func (s *DB) ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedule, error) {
-	return scanSchedule(s.db.QueryRowContext(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE feed_hash = $1", feedHash))
+	return scanSchedule(s.q.scheduleByFeed.QueryRowContext(ctx, feedHash))
 }
 
 // UpdateSchedule changes a schedule in one transaction and raises its version.
@@ -53,7 +52,7 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 	var out store.Schedule
 	var domain bool // the error is the change's or a lookup's, not the database's
 	err := s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		sc, err := scanSchedule(tx.QueryRowContext(ctx, "SELECT "+scheduleColumns+" FROM schedules WHERE id = $1", id))
+		sc, err := scanSchedule(tx.StmtContext(ctx, s.q.scheduleByID).QueryRowContext(ctx, id))
 		if err != nil {
 			domain = errors.Is(err, store.ErrNotFound)
 			return err
@@ -68,8 +67,7 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
-			version = $5, updated_at = $6 WHERE id = $1`,
+		_, err = tx.StmtContext(ctx, s.q.updateSchedule).ExecContext(ctx,
 			sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro())
 		if err != nil {
 			return mapConstraint(err)
@@ -91,7 +89,7 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 // DeleteSchedule removes a schedule.
 func (s *DB) DeleteSchedule(ctx context.Context, id string) error {
 	return s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM schedules WHERE id = $1", id)
+		res, err := tx.StmtContext(ctx, s.q.deleteSchedule).ExecContext(ctx, id)
 		if err != nil {
 			return fmt.Errorf("delete schedule: %w", err)
 		}

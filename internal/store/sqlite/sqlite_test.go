@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/confcal/confcal/internal/store"
 	"github.com/confcal/confcal/internal/store/storetest"
@@ -103,6 +105,33 @@ func BenchmarkDataVersion(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := db.DataVersion(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStar is one star through the group commit, one client at a time: the read, the
+// change and the write of UpdateSchedule, with the savepoint around it and the commit.
+func BenchmarkStar(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "confcal.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2024, 10, 23, 15, 0, 0, 0, time.UTC)
+	if _, err := db.CreateSchedule(ctx, store.Schedule{ID: "s", Event: "ev", FeedHash: "f", EditHash: "e", CreatedAt: now}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		_, err := db.UpdateSchedule(ctx, "s", now, func(sc *store.Schedule) error {
+			sc.Sessions = []string{"session-" + strconv.Itoa(i%300)}
+			return nil
+		})
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
