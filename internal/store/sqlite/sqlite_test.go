@@ -136,3 +136,38 @@ func BenchmarkStar(b *testing.B) {
 		}
 	}
 }
+
+// The prepared statements are reset after each use: a read left open would hold a
+// snapshot, and no checkpoint could then empty the WAL, which would grow for as long as
+// the server runs.
+func TestPreparedReadsLetTheCheckpointFinish(t *testing.T) {
+	ctx := context.Background()
+	db := open(t).(*DB)
+	now := time.Date(2024, 10, 23, 15, 0, 0, 0, time.UTC)
+	for _, id := range []string{"a", "b"} {
+		if _, err := db.CreateSchedule(ctx, store.Schedule{ID: id, Event: "ev", FeedHash: "f" + id, EditHash: "e" + id, CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		if _, err := db.ScheduleByFeed(ctx, "fa"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Schedule(ctx, "b"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ScheduleByFeed(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a missing feed: %v", err)
+		}
+		if _, err := db.UpdateSchedule(ctx, "a", now, func(sc *store.Schedule) error { sc.Sessions = []string{"s1"}; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var busy, logged, moved int
+	if err := db.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logged, &moved); err != nil {
+		t.Fatal(err)
+	}
+	if busy != 0 || logged != 0 {
+		t.Fatalf("checkpoint: busy %d, %d frames left in the WAL; want it emptied", busy, logged)
+	}
+}
