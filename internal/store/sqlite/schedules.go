@@ -57,6 +57,7 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 			domain = errors.Is(err, store.ErrNotFound)
 			return err
 		}
+		feedHash := sc.FeedHash
 		if err := change(&sc); err != nil {
 			domain = true
 			return err
@@ -67,7 +68,13 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 		if err != nil {
 			return err
 		}
-		_, err = tx.StmtContext(ctx, s.q.updateSchedule).ExecContext(ctx,
+		// A star leaves the feed's hash as it was; setting it all the same rewrites its
+		// unique index's entry, a second page (WAL frame) for every write.
+		update := s.q.updateSchedule
+		if sc.FeedHash != feedHash {
+			update = s.q.updateScheduleFeed
+		}
+		_, err = tx.StmtContext(ctx, update).ExecContext(ctx,
 			sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro())
 		if err != nil {
 			return mapConstraint(err)

@@ -58,6 +58,7 @@ type statements struct {
 	savepoint, rollbackTo, release                 *sql.Stmt
 	scheduleByID, scheduleByFeed                   *sql.Stmt
 	insertSchedule, updateSchedule, deleteSchedule *sql.Stmt
+	updateScheduleFeed                             *sql.Stmt   // a new feed hash (rotation)
 	all                                            []*sql.Stmt // to close
 }
 
@@ -73,7 +74,10 @@ func (s *DB) prepare(ctx context.Context) error {
 		{&s.q.scheduleByID, "SELECT " + scheduleColumns + " FROM schedules WHERE id = $1"},
 		{&s.q.scheduleByFeed, "SELECT " + scheduleColumns + " FROM schedules WHERE feed_hash = $1"},
 		{&s.q.insertSchedule, "INSERT INTO schedules (" + scheduleColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
-		{&s.q.updateSchedule, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
+		// $2 is the feed's hash, unchanged (compared, so that every parameter is used)
+		{&s.q.updateSchedule, `UPDATE schedules SET sessions = $3, alarm_minutes = $4,
+			version = $5, updated_at = $6 WHERE id = $1 AND feed_hash = $2`},
+		{&s.q.updateScheduleFeed, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
 			version = $5, updated_at = $6 WHERE id = $1`},
 		{&s.q.deleteSchedule, "DELETE FROM schedules WHERE id = $1"},
 	} {
