@@ -74,10 +74,13 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 		if sc.FeedHash != feedHash {
 			update = s.q.updateScheduleFeed
 		}
-		_, err = tx.StmtContext(ctx, update).ExecContext(ctx,
+		res, err := tx.StmtContext(ctx, update).ExecContext(ctx,
 			sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro())
 		if err != nil {
 			return mapConstraint(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("update schedule %s: %d rows changed (%v), want 1", id, n, err)
 		}
 		sc.Sessions = nonNil(sc.Sessions)
 		out = sc

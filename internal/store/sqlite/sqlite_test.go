@@ -171,3 +171,44 @@ func TestPreparedReadsLetTheCheckpointFinish(t *testing.T) {
 		t.Fatalf("checkpoint: busy %d, %d frames left in the WAL; want it emptied", busy, logged)
 	}
 }
+
+// A star changes one row and writes one page to the WAL: the feed hash's unique index is
+// left alone unless the hash changes (a rotation, which writes that index too).
+func TestStarWritesOnePage(t *testing.T) {
+	ctx := context.Background()
+	db := open(t).(*DB)
+	now := time.Date(2024, 10, 23, 15, 0, 0, 0, time.UTC)
+	for i := range 500 { // past one page of rows and of index entries
+		id := "s" + strconv.Itoa(i)
+		if _, err := db.CreateSchedule(ctx, store.Schedule{ID: id, Event: "ev", FeedHash: "feed-" + id, EditHash: "e", CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	frames := func(mode string) int {
+		t.Helper()
+		var busy, logged, moved int
+		if err := db.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &logged, &moved); err != nil {
+			t.Fatal(err)
+		}
+		return logged
+	}
+	for _, c := range []struct {
+		what   string
+		change func(*store.Schedule)
+		want   int
+	}{
+		{"star", func(sc *store.Schedule) { sc.Sessions = append(sc.Sessions, "talk-1") }, 1},
+		{"rotation", func(sc *store.Schedule) { sc.FeedHash = "feed-new" }, 2},
+	} {
+		frames("TRUNCATE")
+		if _, err := db.UpdateSchedule(ctx, "s250", now, func(sc *store.Schedule) error { c.change(sc); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := frames("PASSIVE"); got != c.want {
+			t.Errorf("%s: %d pages written, want %d", c.what, got, c.want)
+		}
+	}
+	if sc, err := db.ScheduleByFeed(ctx, "feed-new"); err != nil || sc.ID != "s250" || len(sc.Sessions) != 1 {
+		t.Errorf("after the star and the rotation: %+v, %v", sc, err)
+	}
+}
