@@ -84,6 +84,17 @@ func (s *DB) commit(ops []*op) {
 		return
 	}
 	defer tx.Rollback()
+	if len(ops) == 1 {
+		// A write alone needs no savepoint: if it fails, the transaction is rolled back
+		// whole (two statements fewer, for every write at a quiet moment).
+		if errs[0] = ops[0].ctx.Err(); errs[0] == nil {
+			errs[0] = ops[0].fn(ctx, tx)
+		}
+		if errs[0] == nil {
+			errs[0] = tx.Commit()
+		}
+		return
+	}
 	for i, o := range ops {
 		if errs[i] = o.ctx.Err(); errs[i] != nil {
 			continue
