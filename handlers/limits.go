@@ -85,8 +85,8 @@ func newLimiters(l Limits) *limiters {
 
 // client is the address a request counts against. It parses RemoteAddr again on every
 // request: a peer read once per connection and kept in the request's context cost more,
-// as finding it walks four contexts, each in memory of its own (docs/performance.md, "A
-// request's own cost, cold").
+// as finding it walks four contexts, each in memory of its own (docs/performance.md,
+// "Three readings, and a known cost to check them by").
 func (l *limiters) client(r *http.Request) netip.Addr {
 	var forwarded []string
 	if len(l.trusted) > 0 { // X-Forwarded-For counts only from a trusted proxy

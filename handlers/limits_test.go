@@ -147,5 +147,4 @@ func TestLimitsByConnectionPeer(t *testing.T) {
 	if !strings.Contains(e.logs.String(), "client=127.0.0.1 method=POST") {
 		t.Errorf("access log lacks the peer:\n%s", e.logs)
 	}
-
 }

@@ -2,13 +2,12 @@
 // path /NAME (or the PATH given as NAME=PATH, so that a request is the one confcal gets,
 // as the request line costs by its length) with the body in DIR/NAME and the headers
 // recorded in DIR/NAME.h (as curl -D writes them), from memory, with no routing, logging
-// or metrics. A request carrying the
-// recorded ETag in If-None-Match gets 304. Its http.Server is set up as confcal serve's is
-// (header limit and read, write and idle timeouts, which a server on the open internet
-// needs, and which cost a timer per request); -timeouts=false leaves net/http's defaults.
-// It listens on 127.0.0.1 only. -spin N adds N rounds of register-only arithmetic to
-// every request (its cost is printed at start): a difference of known size, to see how a
-// load method reads one.
+// or metrics. A request carrying the recorded ETag in If-None-Match gets 304. Its
+// http.Server is set up as confcal serve's is (header limit and read, write and idle
+// timeouts, which a server on the open internet needs, and which cost a timer per
+// request); -timeouts=false leaves net/http's defaults. It listens on 127.0.0.1 only.
+// -spin N adds N rounds of register-only arithmetic to every request (its cost is printed
+// at start): a difference of known size, to see how a load method reads one.
 //
 //	bareserve -addr 127.0.0.1:8081 -dir DIR NAME[=PATH]...
 package main
