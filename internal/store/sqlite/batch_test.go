@@ -83,3 +83,200 @@ func TestGroupCommitKeepsEachWritesOutcome(t *testing.T) {
 		}
 	}
 }
+
+// held starts a write whose change waits for release, and returns once the change runs:
+// that write leads a group, and the writes after it wait for the next. A test that fails
+// before it releases the write has it released when it ends.
+func held(t *testing.T, db *DB, id string) (release func(), result <-chan error) {
+	t.Helper()
+	running, proceed, out := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		_, err := db.UpdateSchedule(context.Background(), id, time.Unix(1.7e9, 0), func(sc *store.Schedule) error {
+			close(running)
+			<-proceed
+			sc.Sessions = append(sc.Sessions, "held")
+			return nil
+		})
+		out <- err
+	}()
+	<-running
+	release = sync.OnceFunc(func() { close(proceed) })
+	t.Cleanup(release)
+	return release, out
+}
+
+// openAt opens a database with schedules a and b. It is closed when the test ends, after
+// any write that held was asked to hold is released, and a Close that hangs fails the test.
+func openAt(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "confcal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a", "b"} {
+		if _, err := db.CreateSchedule(context.Background(), store.Schedule{ID: id, Event: "e", FeedHash: "f" + id, EditHash: "e" + id, CreatedAt: time.Unix(1.7e9, 0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		closed := make(chan struct{})
+		go func() { db.Close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(5 * time.Second):
+			t.Error("Close did not return: it waits for a group that never ends")
+		}
+	})
+	return db
+}
+
+// waiting blocks until n writes wait behind the group being committed.
+func waiting(t *testing.T, db *DB, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		db.wq.mu.Lock()
+		got := len(db.wq.waiting)
+		db.wq.mu.Unlock()
+		if got == n {
+			return
+		}
+	}
+	t.Fatalf("%d writes never waited", n)
+}
+
+// A write whose client leaves while it waits for the group ahead is dropped at once and
+// never runs; the writes around it are stored, and the lead passes on.
+func TestWaitingWriteLeavesWhenItsClientDoes(t *testing.T) {
+	db := openAt(t)
+	release, first := held(t, db, "a")
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan struct{}, 1)
+	left := make(chan error, 1)
+	go func() {
+		_, err := db.UpdateSchedule(ctx, "b", time.Unix(1.7e9, 0), func(sc *store.Schedule) error {
+			ran <- struct{}{}
+			return nil
+		})
+		left <- err
+	}()
+	waiting(t, db, 1)
+	cancel()
+	select {
+	case err := <-left:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("a write whose client left: %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a write whose client left kept waiting for the group ahead")
+	}
+	release()
+	if err := <-first; err != nil {
+		t.Fatalf("the write that led: %v", err)
+	}
+	select {
+	case <-ran:
+		t.Error("the write whose client left ran all the same")
+	default:
+	}
+	if _, err := db.UpdateSchedule(context.Background(), "b", time.Unix(1.7e9, 0), func(*store.Schedule) error { return nil }); err != nil {
+		t.Fatalf("a write after: %v", err)
+	}
+	if sc, _ := db.Schedule(context.Background(), "b"); sc.Version != 2 {
+		t.Errorf("schedule b at version %d, want 2 (one write stored, one left)", sc.Version)
+	}
+}
+
+// Close lets the group being committed finish, and answers the writes waiting behind it
+// with an error instead of leaving them to wait.
+func TestCloseAnswersTheWritesWaiting(t *testing.T) {
+	db := openAt(t)
+	release, first := held(t, db, "a")
+	second := make(chan error, 1)
+	go func() {
+		_, err := db.UpdateSchedule(context.Background(), "b", time.Unix(1.7e9, 0), func(*store.Schedule) error { return nil })
+		second <- err
+	}()
+	waiting(t, db, 1)
+	closed := make(chan error, 1)
+	go func() { closed <- db.Close() }()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		db.wq.mu.Lock()
+		c := db.wq.closed
+		db.wq.mu.Unlock()
+		if c {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Close never began")
+		}
+	}
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while a group was committing", err)
+	default:
+	}
+	release()
+	if err := <-first; err != nil {
+		t.Errorf("the group being committed at Close: %v", err)
+	}
+	if err := <-second; !errors.Is(err, errClosed) {
+		t.Errorf("a write waiting at Close: %v, want %v", err, errClosed)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if _, err := db.UpdateSchedule(context.Background(), "a", time.Unix(1.7e9, 0), func(*store.Schedule) error { return nil }); !errors.Is(err, errClosed) {
+		t.Errorf("a write after Close: %v, want %v", err, errClosed)
+	}
+}
+
+// A change that panics while leading a group still hands the lead on: the writes waiting
+// behind it are committed, and later writes do not wait for a lead that never comes.
+func TestPanickingChangeHandsTheLeadOn(t *testing.T) {
+	db := openAt(t)
+	running, proceed := make(chan struct{}), make(chan struct{})
+	recovered := make(chan any, 1)
+	go func() {
+		defer func() { recovered <- recover() }()
+		db.UpdateSchedule(context.Background(), "a", time.Unix(1.7e9, 0), func(*store.Schedule) error {
+			close(running)
+			<-proceed
+			panic("a bug in a change")
+		})
+	}()
+	<-running
+	second := make(chan error, 1)
+	go func() {
+		_, err := db.UpdateSchedule(context.Background(), "b", time.Unix(1.7e9, 0), func(*store.Schedule) error { return nil })
+		second <- err
+	}()
+	waiting(t, db, 1)
+	close(proceed)
+	if r := <-recovered; r != "a bug in a change" {
+		t.Fatalf("the panic reached its caller as %v", r)
+	}
+	select {
+	case err := <-second:
+		if err != nil {
+			t.Errorf("the write waiting behind the panic: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the write waiting behind the panic was never committed")
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.UpdateSchedule(context.Background(), "a", time.Unix(1.7e9, 0), func(*store.Schedule) error { return nil })
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("a write after the panic: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a write after the panic waited for a lead that never came")
+	}
+	if sc, _ := db.Schedule(context.Background(), "a"); sc.Version != 2 {
+		t.Errorf("schedule a at version %d, want 2: the panicking write is not stored", sc.Version)
+	}
+}

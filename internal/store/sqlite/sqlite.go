@@ -33,12 +33,11 @@ type DB struct {
 	// max 0.44 s with 8 clients). Waiting here wakes the next writer the moment the last
 	// commits. Other processes (confcal import) still meet the busy timeout.
 	writer chan struct{}
-	// ops are schedule writes waiting for the next group commit (batch.go).
-	ops chan *op
-	// stop ends the background checkpoints and the write loop; stopped and written say
-	// they have.
-	stop, stopped, written chan struct{}
-	closeOnce              sync.Once
+	// wq are the schedule writes waiting for a group commit (batch.go).
+	wq queue
+	// stop ends the background checkpoints; stopped says they have.
+	stop, stopped chan struct{}
+	closeOnce     sync.Once
 
 	// watch is the connection DataVersion asks, kept for it: SQLite's data_version is
 	// per connection.
@@ -126,8 +125,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
-	s := &DB{db: db, path: path, writer: make(chan struct{}, 1), ops: make(chan *op),
-		stop: make(chan struct{}), stopped: make(chan struct{}), written: make(chan struct{})}
+	s := &DB{db: db, path: path, writer: make(chan struct{}, 1),
+		stop: make(chan struct{}), stopped: make(chan struct{})}
+	s.wq.idle.L = &s.wq.mu
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -137,7 +137,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	go s.checkpoint(time.Second)
-	go s.writeLoop()
 	return s, nil
 }
 
@@ -191,7 +190,7 @@ func (s *DB) Close() error {
 		s.watchMu.Unlock()
 		close(s.stop)
 		<-s.stopped
-		<-s.written
+		s.wq.close()
 		s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)") // leave a small WAL behind
 		for _, st := range s.q.all {
 			st.Close()
