@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
@@ -27,7 +28,7 @@ var errLead = errors.New("sqlite: lead the next group")
 
 type op struct {
 	ctx  context.Context
-	fn   func(ctx context.Context, tx *sql.Tx) error
+	fn   func(ctx context.Context, w *writeConn) error
 	done chan error // the write's outcome, or errLead
 	lead bool       // handed the next group (under queue.mu): it can no longer leave
 }
@@ -42,7 +43,7 @@ type queue struct {
 }
 
 // batch runs fn in a group commit and returns its error, or the commit's.
-func (s *DB) batch(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+func (s *DB) batch(ctx context.Context, fn func(ctx context.Context, w *writeConn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -150,6 +151,84 @@ func (w *queue) close() {
 	}
 }
 
+// writeConn is the connection that groups commit on, with their statements prepared on
+// it: a transaction there parses neither BEGIN nor COMMIT and takes no connection from
+// the pool, which was a third of what an empty transaction cost (38 → 26 µs).
+type writeConn struct {
+	conn                                               *sql.Conn
+	begin, commit, rollback                            *sql.Stmt
+	savepoint, rollbackTo, release                     *sql.Stmt
+	scheduleByID                                       *sql.Stmt
+	insertSchedule, updateSchedule, updateScheduleFeed *sql.Stmt // updateScheduleFeed: a rotation
+	deleteSchedule                                     *sql.Stmt
+	all                                                []*sql.Stmt
+}
+
+func (s *DB) openWriteConn(ctx context.Context) (*writeConn, error) {
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &writeConn{conn: c}
+	w.all, err = prepareAll(ctx, c, []toPrepare{
+		{&w.begin, "BEGIN IMMEDIATE"}, // the write lock at once, as _txlock=immediate
+		{&w.commit, "COMMIT"},
+		{&w.rollback, "ROLLBACK"},
+		{&w.savepoint, "SAVEPOINT w"},
+		{&w.rollbackTo, "ROLLBACK TO w"},
+		{&w.release, "RELEASE w"},
+		{&w.scheduleByID, "SELECT " + scheduleColumns + " FROM schedules WHERE id = $1"},
+		{&w.insertSchedule, "INSERT INTO schedules (" + scheduleColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
+		// $2 is the feed's hash, unchanged (compared, so that every parameter is used)
+		{&w.updateSchedule, `UPDATE schedules SET sessions = $3, alarm_minutes = $4,
+			version = $5, updated_at = $6 WHERE id = $1 AND feed_hash = $2`},
+		{&w.updateScheduleFeed, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
+			version = $5, updated_at = $6 WHERE id = $1`},
+		{&w.deleteSchedule, "DELETE FROM schedules WHERE id = $1"},
+	})
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// close closes the statements and the connection. With a cause, the connection is
+// discarded instead of going back to the pool: it may be broken, or still hold a
+// transaction that it could not roll back.
+func (w *writeConn) close(cause error) {
+	for _, st := range w.all {
+		st.Close()
+	}
+	if cause != nil {
+		w.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	w.conn.Close()
+}
+
+// begin begins a transaction on the write connection, opening one if there is none. A
+// connection that is gone is replaced once: nothing has run on it yet.
+func (s *DB) begin(ctx context.Context) (*writeConn, error) {
+	for try := 0; ; try++ {
+		if s.wc == nil {
+			wc, err := s.openWriteConn(ctx)
+			if err != nil {
+				return nil, err
+			}
+			s.wc = wc
+		}
+		_, err := s.wc.begin.ExecContext(ctx)
+		if err == nil {
+			return s.wc, nil
+		}
+		s.wc.close(err)
+		s.wc = nil
+		if try > 0 || !errors.Is(err, sql.ErrConnDone) && !errors.Is(err, driver.ErrBadConn) {
+			return nil, err
+		}
+	}
+}
+
 // commit runs the group's writes in one transaction and sets each one's outcome in errs.
 func (s *DB) commit(ops []*op, errs []error) {
 	fail := func(err error) {
@@ -164,20 +243,30 @@ func (s *DB) commit(ops []*op, errs []error) {
 	ctx := context.Background()
 	release, _ := s.write(ctx)
 	defer release()
-	tx, err := s.db.BeginTx(ctx, nil)
+	w, err := s.begin(ctx)
 	if err != nil {
 		fail(err)
 		return
 	}
-	defer tx.Rollback()
+	committed := false
+	defer func() { // also when a write's change panics
+		if committed {
+			return
+		}
+		if _, err := w.rollback.ExecContext(ctx); err != nil {
+			w.close(err)
+			s.wc = nil
+		}
+	}()
 	if len(ops) == 1 {
 		// A write alone needs no savepoint: if it fails, the transaction is rolled back
 		// whole (two statements fewer, for every write at a quiet moment).
 		if errs[0] = ops[0].ctx.Err(); errs[0] == nil {
-			errs[0] = ops[0].fn(ctx, tx)
+			errs[0] = ops[0].fn(ctx, w)
 		}
 		if errs[0] == nil {
-			errs[0] = tx.Commit()
+			_, errs[0] = w.commit.ExecContext(ctx)
+			committed = errs[0] == nil
 		}
 		return
 	}
@@ -185,22 +274,24 @@ func (s *DB) commit(ops []*op, errs []error) {
 		if errs[i] = o.ctx.Err(); errs[i] != nil {
 			continue
 		}
-		if _, err := tx.StmtContext(ctx, s.q.savepoint).ExecContext(ctx); err != nil {
+		if _, err := w.savepoint.ExecContext(ctx); err != nil {
 			fail(err)
 			return
 		}
-		if errs[i] = o.fn(ctx, tx); errs[i] != nil {
-			if _, err := tx.StmtContext(ctx, s.q.rollbackTo).ExecContext(ctx); err != nil {
+		if errs[i] = o.fn(ctx, w); errs[i] != nil {
+			if _, err := w.rollbackTo.ExecContext(ctx); err != nil {
 				fail(fmt.Errorf("roll back a failed write: %w", err))
 				return
 			}
 		}
-		if _, err := tx.StmtContext(ctx, s.q.release).ExecContext(ctx); err != nil {
+		if _, err := w.release.ExecContext(ctx); err != nil {
 			fail(err)
 			return
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := w.commit.ExecContext(ctx); err != nil {
 		fail(err)
+		return
 	}
+	committed = true
 }

@@ -280,3 +280,31 @@ func TestPanickingChangeHandsTheLeadOn(t *testing.T) {
 		t.Errorf("schedule a at version %d, want 2: the panicking write is not stored", sc.Version)
 	}
 }
+
+// A write connection that is gone (closed under the writer here) is replaced before the
+// next group begins: the write is stored, not failed.
+func TestGoneWriteConnectionIsReplaced(t *testing.T) {
+	db := openAt(t)
+	ctx := context.Background()
+	star := func() error {
+		_, err := db.UpdateSchedule(ctx, "a", time.Unix(1.7e9, 0), func(sc *store.Schedule) error {
+			sc.Sessions = append(sc.Sessions, "s")
+			return nil
+		})
+		return err
+	}
+	if err := star(); err != nil {
+		t.Fatal(err)
+	}
+	gone := db.wc
+	gone.conn.Close()
+	if err := star(); err != nil {
+		t.Fatalf("a write after its connection went: %v", err)
+	}
+	if db.wc == nil || db.wc == gone {
+		t.Error("the write connection was not replaced")
+	}
+	if sc, _ := db.Schedule(ctx, "a"); sc.Version != 3 || len(sc.Sessions) != 2 {
+		t.Errorf("schedule a: version %d, sessions %q; want 3 and two", sc.Version, sc.Sessions)
+	}
+}

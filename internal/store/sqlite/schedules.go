@@ -24,8 +24,8 @@ func (s *DB) CreateSchedule(ctx context.Context, sc store.Schedule) (store.Sched
 	if err != nil {
 		return sc, fmt.Errorf("create schedule: %w", err)
 	}
-	err = s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.StmtContext(ctx, s.q.insertSchedule).ExecContext(ctx,
+	err = s.batch(ctx, func(ctx context.Context, w *writeConn) error {
+		_, err := w.insertSchedule.ExecContext(ctx,
 			sc.ID, sc.Event, sc.FeedHash, sc.EditHash, string(sessions), sc.AlarmMinutes, sc.Version,
 			sc.CreatedAt.UnixMicro(), sc.UpdatedAt.UnixMicro())
 		return mapConstraint(err)
@@ -51,8 +51,8 @@ func (s *DB) ScheduleByFeed(ctx context.Context, feedHash string) (store.Schedul
 func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
 	var out store.Schedule
 	var domain bool // the error is the change's or a lookup's, not the database's
-	err := s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		sc, err := scanSchedule(tx.StmtContext(ctx, s.q.scheduleByID).QueryRowContext(ctx, id))
+	err := s.batch(ctx, func(ctx context.Context, w *writeConn) error {
+		sc, err := scanSchedule(w.scheduleByID.QueryRowContext(ctx, id))
 		if err != nil {
 			domain = errors.Is(err, store.ErrNotFound)
 			return err
@@ -70,11 +70,11 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 		}
 		// A star leaves the feed's hash as it was; setting it all the same rewrites its
 		// unique index's entry, a second page (WAL frame) for every write.
-		update := s.q.updateSchedule
+		update := w.updateSchedule
 		if sc.FeedHash != feedHash {
-			update = s.q.updateScheduleFeed
+			update = w.updateScheduleFeed
 		}
-		res, err := tx.StmtContext(ctx, update).ExecContext(ctx,
+		res, err := update.ExecContext(ctx,
 			sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro())
 		if err != nil {
 			return mapConstraint(err)
@@ -98,8 +98,8 @@ func (s *DB) UpdateSchedule(ctx context.Context, id string, now time.Time, chang
 
 // DeleteSchedule removes a schedule.
 func (s *DB) DeleteSchedule(ctx context.Context, id string) error {
-	return s.batch(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.StmtContext(ctx, s.q.deleteSchedule).ExecContext(ctx, id)
+	return s.batch(ctx, func(ctx context.Context, w *writeConn) error {
+		res, err := w.deleteSchedule.ExecContext(ctx, id)
 		if err != nil {
 			return fmt.Errorf("delete schedule: %w", err)
 		}

@@ -47,47 +47,55 @@ type DB struct {
 	// path is the database file's, whose writes Changed watches.
 	path string
 
-	// q are the statements of the schedule writes and reads, prepared once: the driver
-	// keeps no statement cache, and parsing each statement at every call was 15 % of
-	// the server's CPU under a write load (four statements a star).
+	// q are the statements of the schedule reads, prepared once: the driver keeps no
+	// statement cache, and parsing each statement at every call was 15 % of the server's
+	// CPU under a write load. The writes' own are the write connection's (wc, batch.go).
 	q statements
+	// wc is the connection the group commits run on; only the write leading a group
+	// uses it, and it is opened when first needed.
+	wc *writeConn
 }
 
 type statements struct {
-	savepoint, rollbackTo, release                 *sql.Stmt
-	scheduleByID, scheduleByFeed                   *sql.Stmt
-	insertSchedule, updateSchedule, deleteSchedule *sql.Stmt
-	updateScheduleFeed                             *sql.Stmt   // a new feed hash (rotation)
-	all                                            []*sql.Stmt // to close
+	scheduleByID, scheduleByFeed *sql.Stmt
+	all                          []*sql.Stmt // to close
+}
+
+// preparer is a database or one of its connections.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+type toPrepare struct {
+	to    **sql.Stmt
+	query string
+}
+
+// prepareAll prepares each query on p into its place, and returns them all to close; on an
+// error, those prepared so far are closed.
+func prepareAll(ctx context.Context, p preparer, queries []toPrepare) ([]*sql.Stmt, error) {
+	var all []*sql.Stmt
+	for _, q := range queries {
+		st, err := p.PrepareContext(ctx, q.query)
+		if err != nil {
+			for _, st := range all {
+				st.Close()
+			}
+			return nil, fmt.Errorf("prepare %q: %w", q.query, err)
+		}
+		*q.to = st
+		all = append(all, st)
+	}
+	return all, nil
 }
 
 // prepare prepares the statements in q (after the migrations: they name the tables).
-func (s *DB) prepare(ctx context.Context) error {
-	for _, p := range []struct {
-		to    **sql.Stmt
-		query string
-	}{
-		{&s.q.savepoint, "SAVEPOINT w"},
-		{&s.q.rollbackTo, "ROLLBACK TO w"},
-		{&s.q.release, "RELEASE w"},
+func (s *DB) prepare(ctx context.Context) (err error) {
+	s.q.all, err = prepareAll(ctx, s.db, []toPrepare{
 		{&s.q.scheduleByID, "SELECT " + scheduleColumns + " FROM schedules WHERE id = $1"},
 		{&s.q.scheduleByFeed, "SELECT " + scheduleColumns + " FROM schedules WHERE feed_hash = $1"},
-		{&s.q.insertSchedule, "INSERT INTO schedules (" + scheduleColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
-		// $2 is the feed's hash, unchanged (compared, so that every parameter is used)
-		{&s.q.updateSchedule, `UPDATE schedules SET sessions = $3, alarm_minutes = $4,
-			version = $5, updated_at = $6 WHERE id = $1 AND feed_hash = $2`},
-		{&s.q.updateScheduleFeed, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
-			version = $5, updated_at = $6 WHERE id = $1`},
-		{&s.q.deleteSchedule, "DELETE FROM schedules WHERE id = $1"},
-	} {
-		st, err := s.db.PrepareContext(ctx, p.query)
-		if err != nil {
-			return fmt.Errorf("prepare %q: %w", p.query, err)
-		}
-		*p.to = st
-		s.q.all = append(s.q.all, st)
-	}
-	return nil
+	})
+	return err
 }
 
 // write waits for this process's turn to write, or for ctx.
@@ -191,6 +199,9 @@ func (s *DB) Close() error {
 		close(s.stop)
 		<-s.stopped
 		s.wq.close()
+		if s.wc != nil {
+			s.wc.close(nil)
+		}
 		s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)") // leave a small WAL behind
 		for _, st := range s.q.all {
 			st.Close()
