@@ -6,9 +6,9 @@
 # Each engine runs closed loop (throughput) in ROUNDS rounds (default 3), each round once
 # through confcal and once through barewrite, the floor: a bare net/http server making the
 # same row changes on a copy of the same database (internal/synth/cmd/barewrite); both
-# servers run throughout, one at a time under load, and each row gives the server's CPU a
-# write. Then confcal alone at fixed rates (latency at a load the engine carries: each
-# write timed from when it was due).
+# servers run throughout, one at a time under load (after a second's warm-up each), and
+# each row gives the server's CPU a write. Then confcal alone at fixed rates (latency at a
+# load the engine carries: each write timed from when it was due).
 #   scripts/writerun.sh [duration, default 10s] [clients, default 8] [rates, default "1000 2000"]
 set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
@@ -30,13 +30,15 @@ export CONFCAL_LIMITS=off CONFCAL_METRICS_ADDR=off CONFCAL_ACCESS_LOG=false
 ready() { for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return; sleep 0.2; done; echo "no server on port $1" >&2; exit 1; }
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
 round() { # name, port, pid: one closed-loop run, as a row
-  local before out n
+  local before out n kinds
   before=$(cpu "$3")
-  out=$("$work/writerun" -url "http://127.0.0.1:$2" -clients "$clients" -for "$dur" | grep '^| all ')
+  out=$("$work/writerun" -url "http://127.0.0.1:$2" -clients "$clients" -for "$dur")
+  kinds=$(echo "$out" | awk -F'|' '$2 ~ /^ (star|unstar|replace|create) $/ {sub(/ ms/, "", $7); if ($7 + 0 > m) m = $7 + 0} END {printf "%.2f ms", m}')
+  out=$(echo "$out" | grep '^| all ')
   n=$(echo "$out" | awk -F'|' '{print $3}')
-  echo "$out" | awk -F'|' -v name="$1" -v ticks=$(( $(cpu "$3") - before )) -v hz="$(getconf CLK_TCK)" -v n="$n" \
+  echo "$out" | awk -F'|' -v name="$1" -v kinds="$kinds" -v ticks=$(( $(cpu "$3") - before )) -v hz="$(getconf CLK_TCK)" -v n="$n" \
     '{for (i = 3; i <= 8; i++) gsub(/^ +| +$/, "", $i)
-      printf "| %s | %s | %s | %s | %s | %s | %s | %.0f |\n", name, $3, $4, $5, $6, $7, $8, ticks / hz / n * 1e6}'
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %.0f |\n", name, $3, $4, $5, $6, $7, kinds, $8, ticks / hz / n * 1e6}'
 }
 run() { # engine, barewrite's database flag and value, confcal's environment
   local port=$(( 20000 + RANDOM % 20000 )) bare=$(( 40000 + RANDOM % 20000 ))
@@ -45,10 +47,13 @@ run() { # engine, barewrite's database flag and value, confcal's environment
   "$work/barewrite" -addr "127.0.0.1:$bare" "$2" "$3" 2> "$work/$1-bare.log" &
   local bpid=$!
   ready "$port"; ready "$bare"
+  for p in "$port" "$bare"; do # a second's warm-up each, not reported
+    "$work/writerun" -url "http://127.0.0.1:$p" -clients "$clients" -for 1s >/dev/null
+  done
   echo "### $1"; echo
   echo "$clients clients, closed loop, $dur a run, alternated"; echo
-  echo "| server | writes | failed | per second | p50 | p99 | max | server CPU µs a write |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| server | writes | failed | per second | p50 | p99 | p99, highest kind | max | server CPU µs a write |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for r in $(seq "${ROUNDS:-3}"); do
     round "confcal $r" "$port" "$pid"
     round "barewrite $r" "$bare" "$bpid"
