@@ -160,6 +160,7 @@ type writeConn struct {
 	savepoint, rollbackTo, release                     *sql.Stmt
 	scheduleByID                                       *sql.Stmt
 	insertSchedule, updateSchedule, updateScheduleFeed *sql.Stmt // updateScheduleFeed: a rotation
+	updateKnown                                        *sql.Stmt // on condition of the version read
 	deleteSchedule                                     *sql.Stmt
 	all                                                []*sql.Stmt
 }
@@ -184,6 +185,8 @@ func (s *DB) openWriteConn(ctx context.Context) (*writeConn, error) {
 			version = $5, updated_at = $6 WHERE id = $1 AND feed_hash = $2`},
 		{&w.updateScheduleFeed, `UPDATE schedules SET feed_hash = $2, sessions = $3, alarm_minutes = $4,
 			version = $5, updated_at = $6 WHERE id = $1`},
+		{&w.updateKnown, `UPDATE schedules SET sessions = $3, alarm_minutes = $4,
+			version = $5, updated_at = $6 WHERE id = $1 AND feed_hash = $2 AND version = $7`},
 		{&w.deleteSchedule, "DELETE FROM schedules WHERE id = $1"},
 	})
 	if err != nil {

@@ -108,7 +108,10 @@ func (s *DB) write(ctx context.Context) (release func(), err error) {
 	}
 }
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store        = (*DB)(nil)
+	_ store.KnownUpdater = (*DB)(nil)
+)
 
 // Open opens (creating if needed) the SQLite file at path and applies pending migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
