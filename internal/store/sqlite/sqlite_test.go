@@ -110,19 +110,27 @@ func BenchmarkDataVersion(b *testing.B) {
 	}
 }
 
-// BenchmarkStar is one star through the group commit, one client at a time: the read, the
-// change and the write of UpdateSchedule, with the savepoint around it and the commit.
-func BenchmarkStar(b *testing.B) {
+// benchSchedule opens a database, closed when the benchmark ends, with one schedule "s".
+func benchSchedule(b *testing.B) (*DB, time.Time, store.Schedule) {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(b.TempDir(), "confcal.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
 	now := time.Date(2024, 10, 23, 15, 0, 0, 0, time.UTC)
-	if _, err := db.CreateSchedule(ctx, store.Schedule{ID: "s", Event: "ev", FeedHash: "f", EditHash: "e", CreatedAt: now}); err != nil {
+	sc, err := db.CreateSchedule(ctx, store.Schedule{ID: "s", Event: "ev", FeedHash: "f", EditHash: "e", CreatedAt: now})
+	if err != nil {
 		b.Fatal(err)
 	}
+	return db, now, sc
+}
+
+// BenchmarkStar is one star through the group commit, one client at a time: the read, the
+// change and the write of UpdateSchedule, with the savepoint around it and the commit.
+func BenchmarkStar(b *testing.B) {
+	ctx := context.Background()
+	db, now, _ := benchSchedule(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -141,20 +149,12 @@ func BenchmarkStar(b *testing.B) {
 // as the last write returned it (UpdateKnownSchedule), so that the write needs no read.
 func BenchmarkStarKnown(b *testing.B) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(b.TempDir(), "confcal.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	now := time.Date(2024, 10, 23, 15, 0, 0, 0, time.UTC)
-	known, err := db.CreateSchedule(ctx, store.Schedule{ID: "s", Event: "ev", FeedHash: "f", EditHash: "e", CreatedAt: now})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, now, known := benchSchedule(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
+		var err error
 		known, err = db.UpdateKnownSchedule(ctx, known, now, func(sc *store.Schedule) error {
 			sc.Sessions = []string{"session-" + strconv.Itoa(i%300)}
 			return nil
