@@ -178,7 +178,7 @@ func (s *DB) openWriteConn(ctx context.Context) (*writeConn, error) {
 		{&w.savepoint, "SAVEPOINT w"},
 		{&w.rollbackTo, "ROLLBACK TO w"},
 		{&w.release, "RELEASE w"},
-		{&w.scheduleByID, "SELECT " + scheduleColumns + " FROM schedules WHERE id = $1"},
+		{&w.scheduleByID, scheduleByIDQuery},
 		{&w.insertSchedule, "INSERT INTO schedules (" + scheduleColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
 		// $2 is the feed's hash, unchanged (compared, so that every parameter is used)
 		{&w.updateSchedule, `UPDATE schedules SET sessions = $3, alarm_minutes = $4,

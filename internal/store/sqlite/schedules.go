@@ -17,6 +17,9 @@ import (
 
 const scheduleColumns = "id, event, feed_hash, edit_hash, sessions, alarm_minutes, version, created_at, updated_at"
 
+// scheduleByIDQuery reads a schedule by id, on the pool (reads) and on the write connection.
+const scheduleByIDQuery = "SELECT " + scheduleColumns + " FROM schedules WHERE id = $1"
+
 // CreateSchedule stores a new schedule at version 1.
 func (s *DB) CreateSchedule(ctx context.Context, sc store.Schedule) (store.Schedule, error) {
 	sc.Version = 1
@@ -65,25 +68,32 @@ func (s *DB) UpdateKnownSchedule(ctx context.Context, known store.Schedule, now 
 
 // writeKnown writes change applied to known if the row is still at known's version, and
 // reports whether it did.
-func (s *DB) writeKnown(ctx context.Context, w *writeConn, known store.Schedule, now time.Time, change func(*store.Schedule) error) (store.Schedule, bool, error) {
-	sc, read := known, known.Version
+func writeKnown(ctx context.Context, w *writeConn, known store.Schedule, now time.Time, change func(*store.Schedule) error) (store.Schedule, bool, error) {
+	sc := known
 	if err := change(&sc); err != nil || sc.FeedHash != known.FeedHash {
 		return sc, false, nil // judged on the stored row instead
 	}
+	n, err := put(ctx, w.updateKnown, &sc, now, known.Version)
+	return sc, n == 1, err
+}
+
+// put raises sc's version, stamps it with now and writes it with st, whose parameters are
+// the schedule's id, feed hash, sessions, alarm, version and update time, then extra; it
+// returns the rows changed.
+func put(ctx context.Context, st *sql.Stmt, sc *store.Schedule, now time.Time, extra ...any) (int64, error) {
 	sc.Version++
 	sc.UpdatedAt = now.UTC()
-	sessions, err := json.Marshal(nonNil(sc.Sessions))
-	if err != nil {
-		return sc, false, err
-	}
-	res, err := w.updateKnown.ExecContext(ctx,
-		sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro(), read)
-	if err != nil {
-		return sc, false, mapConstraint(err)
-	}
-	n, err := res.RowsAffected()
 	sc.Sessions = nonNil(sc.Sessions)
-	return sc, n == 1, err
+	sessions, err := json.Marshal(sc.Sessions)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(ctx, append([]any{sc.ID, sc.FeedHash, string(sessions),
+		sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro()}, extra...)...)
+	if err != nil {
+		return 0, mapConstraint(err)
+	}
+	return res.RowsAffected()
 }
 
 func (s *DB) update(ctx context.Context, id string, known *store.Schedule, now time.Time, change func(*store.Schedule) error) (store.Schedule, error) {
@@ -91,7 +101,7 @@ func (s *DB) update(ctx context.Context, id string, known *store.Schedule, now t
 	var domain bool // the error is the change's or a lookup's, not the database's
 	err := s.batch(ctx, func(ctx context.Context, w *writeConn) error {
 		if known != nil {
-			sc, ok, err := s.writeKnown(ctx, w, *known, now, change)
+			sc, ok, err := writeKnown(ctx, w, *known, now, change)
 			if err != nil || ok {
 				out = sc
 				return err
@@ -107,29 +117,18 @@ func (s *DB) update(ctx context.Context, id string, known *store.Schedule, now t
 			domain = true
 			return err
 		}
-		sc.Version++
-		sc.UpdatedAt = now.UTC()
-		sessions, err := json.Marshal(nonNil(sc.Sessions))
-		if err != nil {
-			return err
-		}
 		// A star leaves the feed's hash as it was; setting it all the same rewrites its
 		// unique index's entry, a second page (WAL frame) for every write.
 		update := w.updateSchedule
 		if sc.FeedHash != feedHash {
 			update = w.updateScheduleFeed
 		}
-		res, err := update.ExecContext(ctx,
-			sc.ID, sc.FeedHash, string(sessions), sc.AlarmMinutes, sc.Version, sc.UpdatedAt.UnixMicro())
-		if err != nil {
-			return mapConstraint(err)
+		n, err := put(ctx, update, &sc, now)
+		if err == nil && n != 1 {
+			err = fmt.Errorf("update schedule %s: %d rows changed, want 1", id, n)
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("update schedule %s: %d rows changed (%v), want 1", id, n, err)
-		}
-		sc.Sessions = nonNil(sc.Sessions)
 		out = sc
-		return nil
+		return err
 	})
 	switch {
 	case err == nil:

@@ -92,7 +92,7 @@ func prepareAll(ctx context.Context, p preparer, queries []toPrepare) ([]*sql.St
 // prepare prepares the statements in q (after the migrations: they name the tables).
 func (s *DB) prepare(ctx context.Context) (err error) {
 	s.q.all, err = prepareAll(ctx, s.db, []toPrepare{
-		{&s.q.scheduleByID, "SELECT " + scheduleColumns + " FROM schedules WHERE id = $1"},
+		{&s.q.scheduleByID, scheduleByIDQuery},
 		{&s.q.scheduleByFeed, "SELECT " + scheduleColumns + " FROM schedules WHERE feed_hash = $1"},
 	})
 	return err
