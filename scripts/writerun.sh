@@ -3,12 +3,13 @@
 # creating schedules through confcal serve (--limits=off) as fast as they are answered, on
 # SQLite and on PostgreSQL (a schema of its own in $DSN, default the local test database),
 # bounded in time (internal/synth/cmd/writerun).
-# Each engine runs closed loop (throughput) in ROUNDS rounds (default 3), each round once
-# through confcal and once through barewrite, the floor: a bare net/http server making the
-# same row changes on a copy of the same database (internal/synth/cmd/barewrite); both
-# servers run throughout, one at a time under load (after a second's warm-up each), and
-# each row gives the server's CPU a write. Then confcal alone at fixed rates (latency at a
-# load the engine carries: each write timed from when it was due).
+# Each engine runs closed loop (throughput), then each fixed rate (latency at a load the
+# engine carries: each write timed from when it was due), in ROUNDS rounds (default 3) each,
+# each round once through confcal and once through barewrite, the floor: a bare net/http
+# server making the same row changes on a copy of the same database
+# (internal/synth/cmd/barewrite); both servers run throughout, one at a time under load
+# (after a second's warm-up each), and each row gives the server's CPU a write. After each
+# rate, confcal's last round by kind.
 #   scripts/writerun.sh [duration, default 10s] [clients, default 8] [rates, default "1000 2000"]
 set -euo pipefail
 export GOTOOLCHAIN=go1.27.3   # go.mod names Go 1.27.3
@@ -29,10 +30,11 @@ go run ./internal/synth/cmd/synth -slug synth -sessions 300 -tracks 8 > "$work/s
 export CONFCAL_LIMITS=off CONFCAL_METRICS_ADDR=off CONFCAL_ACCESS_LOG=false
 ready() { for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return; sleep 0.2; done; echo "no server on port $1" >&2; exit 1; }
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system, in clock ticks
-round() { # name, port, pid: one closed-loop run, as a row
+round() { # name, port, pid, rate (0: closed loop): one run, as a row
   local before out n kinds
   before=$(cpu "$3")
-  out=$("$work/writerun" -url "http://127.0.0.1:$2" -clients "$clients" -for "$dur")
+  out=$("$work/writerun" -url "http://127.0.0.1:$2" -clients "$clients" -for "$dur" -rate "$4")
+  echo "$out" > "$work/${1%% *}.out" # the server's last run, by kind
   kinds=$(echo "$out" | awk -F'|' '$2 ~ /^ (star|unstar|replace|create) $/ {sub(/ ms/, "", $7); if ($7 + 0 > m) m = $7 + 0} END {printf "%.2f ms", m}')
   out=$(echo "$out" | grep '^| all ')
   n=$(echo "$out" | awk -F'|' '{print $3}')
@@ -51,17 +53,16 @@ run() { # engine, barewrite's database flag and value, confcal's environment
     "$work/writerun" -url "http://127.0.0.1:$p" -clients "$clients" -for 1s >/dev/null
   done
   echo "### $1"; echo
-  echo "$clients clients, closed loop, $dur a run, alternated"; echo
-  echo "| server | writes | failed | per second | p50 | p99 | p99, highest kind | max | server CPU µs a write |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for r in $(seq "${ROUNDS:-3}"); do
-    round "confcal $r" "$port" "$pid"
-    round "barewrite $r" "$bare" "$bpid"
-  done
-  echo
-  for r in $rates; do
-    "$work/writerun" -url "http://127.0.0.1:$port" -clients "$clients" -for "$dur" -rate "$r"
+  for rate in 0 $rates; do
+    if [ "$rate" = 0 ]; then echo "$clients clients, closed loop, $dur a run, alternated"; else echo "$clients clients, $rate writes/s offered, $dur a run, alternated"; fi; echo
+    echo "| server | writes | failed | per second | p50 | p99 | p99, highest kind | max | server CPU µs a write |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for r in $(seq "${ROUNDS:-3}"); do
+      round "confcal $r" "$port" "$pid" "$rate"
+      round "barewrite $r" "$bare" "$bpid" "$rate"
+    done
     echo
+    if [ "$rate" != 0 ]; then echo "confcal's round $r by kind: $(cat "$work/confcal.out")"; echo; fi
   done
   kill "$pid" "$bpid"; wait "$pid" "$bpid" 2>/dev/null || true
 }

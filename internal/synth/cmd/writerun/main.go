@@ -15,6 +15,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -27,11 +28,13 @@ func main() {
 	clients := flag.Int("clients", 8, "concurrent clients")
 	dur := flag.Duration("for", 10*time.Second, "how long to run")
 	rate := flag.Float64("rate", 0, "writes per second from all clients together, each write timed from when it was due (0: each client writes as soon as answered)")
+	trace := flag.String("trace", "", "file to write each timed write to, a line each: start (Unix µs), kind, latency (µs), ok")
 	flag.Parse()
 	type result struct {
-		kind string
-		d    time.Duration
-		ok   bool
+		kind  string
+		start time.Time
+		d     time.Duration
+		ok    bool
 	}
 	var mu sync.Mutex
 	var results []result
@@ -48,7 +51,7 @@ func main() {
 				every = time.Duration(float64(*clients) / *rate * float64(time.Second))
 				due = time.Now().Add(time.Duration(c) * every / time.Duration(*clients))
 			}
-			do := func(method, path, body, token string, want int) ([]byte, time.Duration, bool) {
+			do := func(method, path, body, token string, want int) ([]byte, time.Time, time.Duration, bool) {
 				req, _ := http.NewRequest(method, *base+path, strings.NewReader(body))
 				if body != "" {
 					req.Header.Set("Content-Type", "application/json")
@@ -63,17 +66,17 @@ func main() {
 				}
 				res, err := hc.Do(req)
 				if err != nil {
-					return nil, time.Since(start), false
+					return nil, start, time.Since(start), false
 				}
 				data, _ := io.ReadAll(res.Body)
 				res.Body.Close()
-				return data, time.Since(start), res.StatusCode == want
+				return data, start, time.Since(start), res.StatusCode == want
 			}
 			create := func(timed bool) (string, string) {
-				data, d, ok := do("POST", "/api/v1/events/"+*event+"/schedules", `{"sessions":["session-1"]}`, "", http.StatusCreated)
+				data, start, d, ok := do("POST", "/api/v1/events/"+*event+"/schedules", `{"sessions":["session-1"]}`, "", http.StatusCreated)
 				if timed {
 					mu.Lock()
-					results = append(results, result{"create", d, ok})
+					results = append(results, result{"create", start, d, ok})
 					mu.Unlock()
 				}
 				var sc struct{ ID, EditToken string }
@@ -89,6 +92,7 @@ func main() {
 			}
 			for i := 0; time.Now().Before(stop); i++ {
 				var kind string
+				var start time.Time
 				var d time.Duration
 				var ok bool
 				session := fmt.Sprintf("session-%d", 2+(c*7+i)%20)
@@ -98,21 +102,30 @@ func main() {
 					continue
 				case i%10 == 9:
 					kind = "replace"
-					_, d, ok = do("PUT", "/api/v1/schedules/"+id, `{"sessions":["session-1","`+session+`"],"reminderMinutes":10}`, token, http.StatusOK)
+					_, start, d, ok = do("PUT", "/api/v1/schedules/"+id, `{"sessions":["session-1","`+session+`"],"reminderMinutes":10}`, token, http.StatusOK)
 				case i%2 == 0:
 					kind = "star"
-					_, d, ok = do("PUT", "/api/v1/schedules/"+id+"/sessions/"+session, "", token, http.StatusOK)
+					_, start, d, ok = do("PUT", "/api/v1/schedules/"+id+"/sessions/"+session, "", token, http.StatusOK)
 				default:
 					kind = "unstar"
-					_, d, ok = do("DELETE", "/api/v1/schedules/"+id+"/sessions/"+session, "", token, http.StatusOK)
+					_, start, d, ok = do("DELETE", "/api/v1/schedules/"+id+"/sessions/"+session, "", token, http.StatusOK)
 				}
 				mu.Lock()
-				results = append(results, result{kind, d, ok})
+				results = append(results, result{kind, start, d, ok})
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
+	if *trace != "" {
+		var b strings.Builder
+		for _, r := range results {
+			fmt.Fprintf(&b, "%d %s %d %t\n", r.start.UnixMicro(), r.kind, r.d.Microseconds(), r.ok)
+		}
+		if err := os.WriteFile(*trace, []byte(b.String()), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
 	loop := "closed loop"
 	if *rate > 0 {
 		loop = fmt.Sprintf("%.0f writes/s offered", *rate)
